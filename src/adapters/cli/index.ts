@@ -1,0 +1,42 @@
+import { runQuote, QUOTE_USAGE } from './quote.ts';
+import { runServe } from './serve.ts';
+import { runLedger } from './ledger.ts';
+import { UsageError } from './usage-error.ts';
+
+const USAGE = `usage: fenqi <command>
+  serve   [--data DIR] [--port N]         run the server (default command of npm start)
+  quote   ...                             print an installment schedule
+          ${QUOTE_USAGE}
+  ledger check [--from D] [--to D]        prove the books balance
+Environment: FENQI_DATA_DIR (embedded data folder, default ./.fenqi), FENQI_DATABASE_URL (use a PostgreSQL server)`;
+
+type Command = (argv: string[]) => Promise<number | void>;
+
+const COMMANDS: Record<string, Command> = {
+  serve: (argv) => runServe(argv),
+  quote: (argv) => runQuote(argv, process.stdout),
+  ledger: (argv) => runLedger(argv, process.stdout),
+};
+
+/** Runs one CLI command. Bad input: one line on stderr, exit 2. Anything else unexpected: exit 1. */
+export async function runCli(argv: string[]): Promise<void> {
+  const [name, ...rest] = argv;
+  if (!name || name === 'help' || name === '--help' || name === '-h') {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  const command = COMMANDS[name];
+  try {
+    if (!command) throw new UsageError(`unknown command "${name}"; try: ${Object.keys(COMMANDS).join(', ')}`);
+    const code = await command(rest);
+    if (typeof code === 'number' && code !== 0) process.exitCode = code;
+  } catch (error) {
+    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      process.stderr.write(`fenqi: ${(error as Error).message.split('\n')[0]}\n`);
+      process.exitCode = 2;
+      return;
+    }
+    process.stderr.write(`fenqi: ${(error as Error).stack ?? String(error)}\n`);
+    process.exitCode = 1;
+  }
+}

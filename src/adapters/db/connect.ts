@@ -1,0 +1,94 @@
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { Kysely, Migrator, PostgresDialect, sql } from 'kysely';
+import pg from 'pg';
+import { PGlite } from '@electric-sql/pglite';
+import { ACCOUNTS } from '../../core/ledger/accounts.ts';
+import { migrationProvider } from './migrations/index.ts';
+import { PGliteDialect } from './pglite-dialect.ts';
+import { DATE_OID, INT8_OID, parseDate, parseInt8 } from './type-parsers.ts';
+import type { Database } from './schema.ts';
+
+export type DatabaseKind = 'pglite' | 'postgres';
+
+export interface DatabaseHandle {
+  db: Kysely<Database>;
+  kind: DatabaseKind;
+  /** Where it lives, for people: a folder or a URL without its password. */
+  location: string;
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  /** postgres://… to use a server; otherwise PGlite. */
+  url?: string;
+  /** PGlite data folder; 'memory://' for an in-memory database (tests). */
+  dataDir?: string;
+  poolSize?: number;
+  migrate?: boolean;
+}
+
+/** Opens PGlite or a PostgreSQL server, runs pending migrations and syncs the chart of accounts. */
+export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle> {
+  const handle = options.url ? openServer(options.url, options.poolSize ?? 20) : await openEmbedded(options.dataDir ?? './.fenqi');
+  if (options.migrate !== false) {
+    await migrateToLatest(handle.db);
+    await syncChartOfAccounts(handle.db);
+  }
+  return handle;
+}
+
+function openServer(url: string, poolSize: number): DatabaseHandle {
+  const types = {
+    getTypeParser(oid: number, format?: 'text' | 'binary') {
+      if (oid === INT8_OID) return parseInt8;
+      if (oid === DATE_OID) return parseDate;
+      return pg.types.getTypeParser(oid, format);
+    },
+  };
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, types: types as pg.CustomTypesConfig });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return { db, kind: 'postgres', location: redactUrl(url), close: () => db.destroy() };
+}
+
+async function openEmbedded(dataDir: string): Promise<DatabaseHandle> {
+  const inMemory = dataDir.startsWith('memory://');
+  const location = inMemory ? dataDir : resolve(dataDir, 'pgdata');
+  if (!inMemory) mkdirSync(location, { recursive: true });
+  const pglite = await PGlite.create({
+    ...(inMemory ? {} : { dataDir: location }),
+    parsers: { [INT8_OID]: parseInt8, [DATE_OID]: parseDate },
+  });
+  const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
+  return { db, kind: 'pglite', location, close: () => db.destroy() };
+}
+
+export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: migrationProvider });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+/** The chart lives in code (core/ledger/accounts.ts); the table mirrors it so postings can reference codes. */
+async function syncChartOfAccounts(db: Kysely<Database>): Promise<void> {
+  const rows = Object.entries(ACCOUNTS).map(([code, a]) => ({ code, name: a.name, normal_side: a.normal }));
+  await db.insertInto('ledger_accounts').values(rows)
+    .onConflict((oc) => oc.column('code').doUpdateSet({ name: (eb) => eb.ref('excluded.name') }))
+    .execute();
+}
+
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return 'postgres://(unparseable url)';
+  }
+}
+
+export async function ping(db: Kysely<Database>): Promise<boolean> {
+  const r = await sql<{ one: number }>`select 1 as one`.execute(db);
+  return r.rows[0]?.one === 1;
+}

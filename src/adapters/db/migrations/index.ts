@@ -1,0 +1,15 @@
+import type { Migration, MigrationProvider } from 'kysely';
+import * as m0001 from './0001-foundation.ts';
+
+/**
+ * The one migration set for PGlite and PostgreSQL. Forward-only: a migration is never
+ * edited once released; a change is a new file. Listed statically so bundling or a changed
+ * working directory cannot reorder or drop one.
+ */
+const MIGRATIONS: Record<string, Migration> = {
+  '0001-foundation': m0001,
+};
+
+export const migrationProvider: MigrationProvider = {
+  async getMigrations() { return MIGRATIONS; },
+};

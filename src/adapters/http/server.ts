@@ -1,0 +1,51 @@
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { AppDeps } from '../../app/deps.ts';
+import { domainError } from '../../core/errors.ts';
+import { sendProblem } from './problem.ts';
+import { healthRoutes } from './routes/health.ts';
+import { quoteRoutes } from './routes/quotes.ts';
+import { maskPhonesIn } from '../../core/privacy/mask.ts';
+
+export interface ServerOptions { logger?: boolean }
+
+/** Builds the HTTP app; listening is the caller's business so tests can use inject(). */
+export async function buildServer(deps: AppDeps, options: ServerOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ? { level: deps.config.logLevel, serializers: { req: (req) => ({ method: req.method, url: maskPhonesIn(req.url) }) } } : false,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
+    bodyLimit: 1_048_576,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'Fenqi API', version: '0.1.0', description: 'Installment plans, bills and repayments. Money is a yuan decimal string; errors are application/problem+json with a stable code.' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  app.setErrorHandler((error: FastifyError, _req, reply) => {
+    if (error.validation) {
+      const first = error.validation[0];
+      const field = first?.instancePath?.replace(/^\//, '').replace(/\//g, '.') || (first?.params as { missingProperty?: string })?.missingProperty;
+      return sendProblem(reply, domainError('validation_failed', `${error.validationContext ?? 'request'}${field ? `.${field}` : ''}: ${first?.message ?? 'invalid'}`, field || undefined));
+    }
+    if (error.statusCode && error.statusCode < 500) {
+      return sendProblem(reply, domainError('validation_failed', error.message), error.statusCode);
+    }
+    reply.log.error({ err: error }, 'unhandled error');
+    return reply.code(500).type('application/problem+json').send({
+      type: 'https://fenqi.dev/problems/internal', title: 'internal error', status: 500, code: 'internal', detail: 'Something went wrong on our side; nothing was changed if the request moved money.',
+    });
+  });
+  app.setNotFoundHandler((req, reply) => sendProblem(reply, domainError('not_found', `no route ${req.method} ${req.url.split('?')[0]}`)));
+
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  await app.register(healthRoutes(deps));
+  await app.register(quoteRoutes);
+  return app;
+}

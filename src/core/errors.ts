@@ -1,0 +1,55 @@
+/**
+ * The closed list of domain error codes. Codes are stable: clients and the
+ * HTTP error table key on them, so never rename one; add new ones instead.
+ */
+export const ERROR_CODES = [
+  'amount_invalid',
+  'rate_invalid',
+  'terms_invalid',
+  'date_invalid',
+  'method_unknown',
+  'rate_required',
+  'down_payment_invalid',
+  'apr_above_cap',
+  'allocation_strategy_unknown',
+  'validation_failed',
+  'not_found',
+  'plan_not_found',
+  'customer_not_found',
+  'product_not_found',
+  'merchant_not_found',
+  'product_not_offered',
+  'credit_line_insufficient',
+  'credit_line_frozen',
+  'origination_declined',
+  'plan_not_active',
+  'nothing_owed',
+  'repayment_not_found',
+  'repayment_already_reversed',
+  'return_amount_invalid',
+  'idempotency_key_reused',
+  'idempotency_key_in_flight',
+  'merchant_order_exists',
+  'unauthorized',
+  'forbidden',
+  'otp_invalid',
+  'otp_expired',
+  'otp_too_many_attempts',
+  'rate_limited',
+  'account_has_balance',
+  'phone_in_use',
+  'conflict',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export interface DomainError {
+  code: ErrorCode;
+  message: string;
+  /** Which input field was wrong, when there is one. */
+  field?: string;
+  details?: Record<string, unknown>;
+}
+
+export const domainError = (code: ErrorCode, message: string, field?: string, details?: Record<string, unknown>): DomainError =>
+  ({ code, message, ...(field ? { field } : {}), ...(details ? { details } : {}) });
