@@ -15,6 +15,10 @@ export interface Config {
   /** Secret for signing repayment links and session tokens; generated per data folder if unset. */
   signingSecret?: string;
   poolSize: number;
+  /** Credit line (fen) given to a customer the first time a merchant checks them out. */
+  defaultCreditLineFen: number;
+  /** Minimum account age in days before a plan is approved (0: none). */
+  minAccountAgeDays: number;
   logLevel: string;
   seedDemo: boolean;
 }
@@ -32,6 +36,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: Partial<
     dueDay: Number(env.FENQI_DUE_DAY ?? 10),
     ...(env.FENQI_SIGNING_SECRET ? { signingSecret: env.FENQI_SIGNING_SECRET } : {}),
     poolSize: Number(env.FENQI_DB_POOL_SIZE ?? 20),
+    defaultCreditLineFen: Math.round(Number(env.FENQI_DEFAULT_CREDIT_LINE ?? '20000') * 100),
+    minAccountAgeDays: Number(env.FENQI_MIN_ACCOUNT_AGE_DAYS ?? 0),
     logLevel: env.FENQI_LOG_LEVEL ?? 'info',
     seedDemo: (flags.seedDemo ?? env.FENQI_DEMO ?? '1') !== '0' && flags.seedDemo !== false,
   };

@@ -17,5 +17,7 @@ export interface AppDeps {
   notifier: Notifier;
   risk: RiskDecider;
   config: Config;
+  /** Deployment signing secret (links, lookup hashes); never logged. */
+  secret: string;
   log: (message: string, fields?: Record<string, unknown>) => void;
 }

@@ -39,6 +39,19 @@ export const ERROR_CODES = [
   'account_has_balance',
   'phone_in_use',
   'conflict',
+  'session_required',
+  'reauthentication_required',
+  'account_cancelled',
+  'customer_data_erased',
+  'plan_not_returnable',
+  'credit_balance_insufficient',
+  'waiver_invalid',
+  'payoff_quote_stale',
+  'limit_exceeded',
+  'approval_required',
+  'product_invalid',
+  'webhook_not_found',
+  // Append new codes above this line; never rename or remove one.
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

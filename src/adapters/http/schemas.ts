@@ -19,3 +19,24 @@ export const QuoteSchema = Type.Object({
   apr: Type.String({ description: 'annualised IRR of all customer costs, percent' }), totalInterest: Money, totalFees: Money,
   totalRepayment: Money, merchantSubsidy: Money, installments: Type.Array(InstallmentSchema),
 });
+
+export const PlanInstallmentSchema = Type.Object({
+  number: Type.Integer(), dueDate: Type.String(), principal: Money, interest: Money, fee: Money, penalty: Money, total: Money,
+  paid: Money, waived: Money, outstanding: Money, outstandingPrincipal: Money,
+  status: Type.String({ enum: ['paid', 'upcoming', 'due', 'in_grace', 'overdue', 'waived'] }),
+});
+
+export const PlanSchema = Type.Object({
+  id: Type.String(), customerId: Type.String(), merchantId: Type.String(), merchantOrderId: Type.String(), productId: Type.String(),
+  productVersion: Type.Integer(), description: Type.Union([Type.String(), Type.Null()]),
+  status: Type.String({ enum: ['pending', 'active', 'paid_off', 'cancelled', 'refunded', 'written_off'] }),
+  method: Type.String(), terms: Type.Integer(), amount: Money, downPayment: Money, financed: Money, apr: Type.String(), rounding: Type.String(),
+  graceDays: Type.Integer(), startDate: Type.String(), firstDueDate: Type.String(), closedOn: Type.Union([Type.String(), Type.Null()]),
+  outstanding: Money, outstandingPrincipal: Money, installments: Type.Array(PlanInstallmentSchema),
+});
+
+export const ProductOptionSchema = Type.Object({
+  productId: Type.String(), productVersion: Type.Integer(), code: Type.String(), name: Type.String(), method: Type.String(),
+  terms: Type.Integer(), monthlyPayment: Money, firstDueDate: Type.String(), totalInterest: Money, totalFees: Money, totalCost: Money,
+  totalRepayment: Money, apr: Type.String(), financed: Money, label: Type.String({ examples: ['低至 ¥500.00/月 × 12期'] }),
+});

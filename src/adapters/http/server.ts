@@ -7,6 +7,11 @@ import { domainError } from '../../core/errors.ts';
 import { sendProblem } from './problem.ts';
 import { healthRoutes } from './routes/health.ts';
 import { quoteRoutes } from './routes/quotes.ts';
+import { merchantRoutes } from './routes/merchant.ts';
+import { adminRoutes } from './routes/admin.ts';
+import { customerAuthRoutes } from './routes/customer-auth.ts';
+import { customerRoutes } from './routes/customer.ts';
+import { staffServicingRoutes } from './routes/staff-servicing.ts';
 import { maskPhonesIn } from '../../core/privacy/mask.ts';
 
 export interface ServerOptions { logger?: boolean }
@@ -47,5 +52,10 @@ export async function buildServer(deps: AppDeps, options: ServerOptions = {}): P
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await app.register(healthRoutes(deps));
   await app.register(quoteRoutes);
+  await app.register(merchantRoutes(deps));
+  await app.register(adminRoutes(deps));
+  await app.register(customerAuthRoutes(deps));
+  await app.register(customerRoutes(deps));
+  await app.register(staffServicingRoutes(deps));
   return app;
 }

@@ -1,0 +1,4 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { AppDeps } from '../../../app/deps.ts';
+
+export const staffServicingRoutes = (_deps: AppDeps): FastifyPluginAsyncTypebox => async () => {};
