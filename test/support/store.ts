@@ -30,3 +30,22 @@ export async function seedTestStore(t: TestApp, webhookUrl: string | null = null
   }
   return { merchantId: merchant.merchantId, merchantToken: key.token, webhookSecret: merchant.webhookSecret, products };
 }
+
+import { startSession } from '../../src/app/customers/sessions.ts';
+import { ok } from '../../src/core/result.ts';
+
+/** Creates a plan for a phone through the merchant API and returns its body. */
+export async function checkout(t: TestApp, store: TestStore, phone: string, productCode: string, amount: string, orderId: string) {
+  const r = await t.api('POST', '/v1/merchant/plans', {
+    token: store.merchantToken, key: `order-${orderId}`,
+    body: { merchantOrderId: orderId, phone, productId: store.products[productCode], amount },
+  });
+  if (r.status !== 201) throw new Error(`checkout failed: ${JSON.stringify(r.body)}`);
+  return r.body;
+}
+
+/** A session token for a customer without the OTP dance (the OTP flow has its own tests). */
+export async function sessionFor(t: TestApp, customerId: string): Promise<string> {
+  const s = await t.run(async (ctx) => ok(await startSession(ctx, customerId)));
+  return s.token;
+}
