@@ -14,6 +14,7 @@ export interface LedgerCheckReport {
     emptyEntries: string[];
     planSubLedger: string[];
     allocations: string[];
+    waivers: string[];
     creditLines: string[];
     creditBalances: string[];
   };
@@ -25,7 +26,7 @@ const LIMIT = 50;
 /**
  * Proves the books: debits equal credits over the range (by construction, and checked
  * anyway), no entry without postings, every plan's receivables equal its schedule minus
- * allocations minus waivers, installments' paid columns equal their live allocations,
+ * allocations minus waivers, installments' paid and waived columns equal their live allocations and waivers,
  * each credit line's used amount equals the outstanding principal of its open plans, and
  * each credit balance equals its ledger account.
  */
@@ -80,6 +81,18 @@ export async function checkLedger(db: Db, range: { from?: BusinessDate; to?: Bus
     where c.paid <> coalesce(l.amount, 0)
     limit ${LIMIT}`.execute(db);
 
+  const waivers = await sql<{ plan_id: string; number: number; component: string }>`
+    with live as (
+      select customer_id, plan_id, installment_number, component, sum(amount_fen)::bigint as amount
+      from waivers where reversed_at is null group by 1, 2, 3, 4
+    )
+    select i.plan_id::text, i.number, c.component from installments i
+    cross join lateral (values ('principal', i.waived_principal_fen), ('interest', i.waived_interest_fen),
+                               ('fee', i.waived_fee_fen), ('penalty', i.waived_penalty_fen)) as c(component, waived)
+    left join live l on l.customer_id = i.customer_id and l.plan_id = i.plan_id and l.installment_number = i.number and l.component = c.component
+    where c.waived <> coalesce(l.amount, 0)
+    limit ${LIMIT}`.execute(db);
+
   const lines = await sql<{ customer_id: string; used: number; outstanding: number }>`
     select c.customer_id::text, c.used_fen as used, coalesce(o.outstanding, 0)::bigint as outstanding
     from credit_lines c left join (
@@ -107,6 +120,7 @@ export async function checkLedger(db: Db, range: { from?: BusinessDate; to?: Bus
     emptyEntries: empty.rows.map((r) => `entry ${r.id} has no postings`),
     planSubLedger: subLedger.rows.map((r) => `plan ${r.plan_id} ${r.account}: ledger ${r.ledger} ≠ schedule ${r.schedule}`),
     allocations: allocations.rows.map((r) => `plan ${r.plan_id} #${r.number} ${r.component}: paid ≠ live allocations`),
+    waivers: waivers.rows.map((r) => `plan ${r.plan_id} #${r.number} ${r.component}: waived ≠ live waivers`),
     creditLines: lines.rows.map((r) => `customer ${r.customer_id}: used ${r.used} ≠ outstanding principal ${r.outstanding}`),
     creditBalances: balances.rows.map((r) => `customer ${r.customer_id}: credit balance ≠ ledger`),
   };

@@ -51,6 +51,8 @@ export const ERROR_CODES = [
   'approval_required',
   'product_invalid',
   'webhook_not_found',
+  'bill_not_found',
+  'payoff_amount_insufficient',
   // Append new codes above this line; never rename or remove one.
 ] as const;
 

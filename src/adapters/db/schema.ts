@@ -50,12 +50,21 @@ export interface InstallmentsTable {
 }
 export interface RepaymentsTable {
   customer_id: string; id: string; plan_id: string | null; kind: string; amount_fen: number; applied_fen: number;
-  to_credit_balance_fen: number; channel: string; external_ref: string | null; status: 'posted' | 'reversed';
+  to_credit_balance_fen: number; charges_fen: Generated<number>; channel: string; external_ref: string | null; status: 'posted' | 'reversed';
   business_date: string; created_at: Timestamp; reversed_at: Timestamp | null; reversal_reason: string | null;
 }
 export interface AllocationsTable {
   customer_id: string; repayment_id: string; seq: number; plan_id: string; installment_number: number;
   component: 'principal' | 'interest' | 'fee' | 'penalty'; amount_fen: number;
+}
+export interface WaiversTable {
+  customer_id: string; id: string; plan_id: string; installment_number: number; component: 'principal' | 'interest' | 'fee' | 'penalty';
+  amount_fen: number; source: 'payoff' | 'staff' | 'return' | 'hardship' | 'cancellation' | 'outage'; reason: string; repayment_id: string | null;
+  actor: string; business_date: string; created_at: Timestamp; reversed_at: Timestamp | null;
+}
+export interface RefundsTable {
+  customer_id: string; id: string; kind: 'credit_balance' | 'return' | 'overpayment'; plan_id: string | null; amount_fen: number;
+  channel: string; status: 'pending' | 'succeeded' | 'manual' | 'failed'; external_ref: string | null; business_date: string; created_at: Timestamp;
 }
 export interface JournalEntriesTable { customer_id: string; id: string; kind: string; reference: string; business_date: string; created_at: Timestamp }
 export interface PostingsTable {
@@ -84,7 +93,7 @@ export interface Database {
   system_state: SystemStateTable; ledger_accounts: LedgerAccountsTable; merchants: MerchantsTable; api_keys: ApiKeysTable;
   products: ProductsTable; merchant_products: MerchantProductsTable; customers: CustomersTable; customer_phones: CustomerPhonesTable;
   credit_lines: CreditLinesTable; plans: PlansTable; merchant_orders: MerchantOrdersTable; installments: InstallmentsTable;
-  repayments: RepaymentsTable; allocations: AllocationsTable; journal_entries: JournalEntriesTable; postings: PostingsTable;
+  repayments: RepaymentsTable; allocations: AllocationsTable; waivers: WaiversTable; refunds: RefundsTable; journal_entries: JournalEntriesTable; postings: PostingsTable;
   idempotency_keys: IdempotencyKeysTable; audit_log: AuditLogTable; events: EventsTable; webhook_deliveries: WebhookDeliveriesTable;
   otp_codes: OtpCodesTable; sessions: SessionsTable;
 }

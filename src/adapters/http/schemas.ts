@@ -40,3 +40,23 @@ export const ProductOptionSchema = Type.Object({
   terms: Type.Integer(), monthlyPayment: Money, firstDueDate: Type.String(), totalInterest: Money, totalFees: Money, totalCost: Money,
   totalRepayment: Money, apr: Type.String(), financed: Money, label: Type.String({ examples: ['低至 ¥500.00/月 × 12期'] }),
 });
+
+const AllocationParts = Type.Array(Type.Object({
+  planId: Type.String(),
+  allocations: Type.Array(Type.Object({ installmentNumber: Type.Integer(), component: Type.String({ enum: ['principal', 'interest', 'fee', 'penalty'] }), amount: Money })),
+}));
+
+export const RepaymentSchema = Type.Object({
+  id: Type.String(), kind: Type.String({ enum: ['installment', 'bill', 'amount', 'payoff'] }), status: Type.String({ enum: ['posted', 'reversed'] }),
+  amount: Money, applied: Money, toCreditBalance: Money, charges: Money, businessDate: Type.String(),
+  plans: AllocationParts, waived: AllocationParts, paidOffPlanIds: Type.Array(Type.String()),
+});
+
+export const RepaymentFields = {
+  kind: Type.String({ enum: ['installment', 'bill', 'amount', 'payoff'], description: 'installment: one installment of a plan; bill: the bill due on dueDate (default: the current bill); amount: any amount (optionally to one plan); payoff: the whole plan early' }),
+  amount: Money,
+  planId: Type.Optional(Type.String({ format: 'uuid' })),
+  installmentNumber: Type.Optional(Type.Integer({ minimum: 1, maximum: 360 })),
+  dueDate: Type.Optional(DateString),
+};
+export const RepaymentRequest = Type.Object(RepaymentFields, { additionalProperties: false });

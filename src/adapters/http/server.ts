@@ -12,6 +12,7 @@ import { adminRoutes } from './routes/admin.ts';
 import { customerAuthRoutes } from './routes/customer-auth.ts';
 import { customerRoutes } from './routes/customer.ts';
 import { staffServicingRoutes } from './routes/staff-servicing.ts';
+import { customerRepaymentRoutes } from './routes/customer-repayments.ts';
 import { maskPhonesIn } from '../../core/privacy/mask.ts';
 
 export interface ServerOptions { logger?: boolean }
@@ -57,5 +58,6 @@ export async function buildServer(deps: AppDeps, options: ServerOptions = {}): P
   await app.register(customerAuthRoutes(deps));
   await app.register(customerRoutes(deps));
   await app.register(staffServicingRoutes(deps));
+  await app.register(customerRepaymentRoutes(deps));
   return app;
 }

@@ -174,6 +174,8 @@ create table repayments (
   amount_fen bigint not null check (amount_fen > 0),
   applied_fen bigint not null check (applied_fen >= 0),
   to_credit_balance_fen bigint not null check (to_credit_balance_fen >= 0),
+  -- Charges collected outside any installment (an early-repayment fee).
+  charges_fen bigint not null default 0 check (charges_fen >= 0),
   channel text not null,
   external_ref text,
   status text not null check (status in ('posted', 'reversed')),
@@ -182,7 +184,41 @@ create table repayments (
   reversed_at timestamptz,
   reversal_reason text,
   primary key (customer_id, id),
-  check (applied_fen + to_credit_balance_fen = amount_fen)
+  check (applied_fen + to_credit_balance_fen + charges_fen = amount_fen)
+);
+
+-- Amounts forgiven (减免): future interest and fees at an early payoff, a staff waiver, a return.
+create table waivers (
+  customer_id uuid not null,
+  id uuid not null,
+  plan_id uuid not null,
+  installment_number int not null,
+  component text not null check (component in ('principal', 'interest', 'fee', 'penalty')),
+  amount_fen bigint not null check (amount_fen > 0),
+  source text not null check (source in ('payoff', 'staff', 'return', 'hardship', 'cancellation', 'outage')),
+  reason text not null,
+  repayment_id uuid,
+  actor text not null,
+  business_date date not null,
+  created_at timestamptz not null,
+  reversed_at timestamptz,
+  primary key (customer_id, id)
+);
+create index waivers_plan on waivers (customer_id, plan_id);
+
+-- Money going back to a customer: a credit balance on request, a return, an overpayment.
+create table refunds (
+  customer_id uuid not null,
+  id uuid not null,
+  kind text not null check (kind in ('credit_balance', 'return', 'overpayment')),
+  plan_id uuid,
+  amount_fen bigint not null check (amount_fen > 0),
+  channel text not null,
+  status text not null check (status in ('pending', 'succeeded', 'manual', 'failed')),
+  external_ref text,
+  business_date date not null,
+  created_at timestamptz not null,
+  primary key (customer_id, id)
 );
 
 create table allocations (
