@@ -36,7 +36,7 @@ export async function startTestApp(target: TestDatabase, config: Partial<Config>
   const clock = new ManualClock(new Date(`${businessDate}T02:00:00Z`));
   const sent: Notification[] = [];
   const cfg = { ...loadConfig({}, { seedDemo: false }), signingSecret: 'test-secret', ...config };
-  const { deps } = await wireWith(handle, cfg, { clock, notifier: { async send(n) { sent.push(n); } }, log: () => {} });
+  const { deps } = await wireWith(handle, cfg, { clock, notifier: { async send(n) { sent.push(n); } }, log: process.env.FENQI_TEST_LOG ? (m) => process.stderr.write(`${m}\n`) : () => {} });
   await setBusinessDate(deps.db, businessDate, clock.now());
   const app = await buildServer(deps);
   const run = async <T>(work: (ctx: TxContext) => Promise<Result<T, DomainError>>): Promise<T> => {

@@ -1,6 +1,7 @@
 import { runQuote, QUOTE_USAGE } from './quote.ts';
 import { runServe } from './serve.ts';
 import { runLedger } from './ledger.ts';
+import { runDemo } from './demo.ts';
 import { UsageError } from './usage-error.ts';
 
 const USAGE = `usage: fenqi <command>
@@ -8,6 +9,7 @@ const USAGE = `usage: fenqi <command>
   quote   ...                             print an installment schedule
           ${QUOTE_USAGE}
   ledger check [--from D] [--to D]        prove the books balance
+  demo --reset                            rebuild the demo store from scratch
 Environment: FENQI_DATA_DIR (embedded data folder, default ./.fenqi), FENQI_DATABASE_URL (use a PostgreSQL server)`;
 
 type Command = (argv: string[]) => Promise<number | void>;
@@ -16,6 +18,7 @@ const COMMANDS: Record<string, Command> = {
   serve: (argv) => runServe(argv),
   quote: (argv) => runQuote(argv, process.stdout),
   ledger: (argv) => runLedger(argv, process.stdout),
+  demo: (argv) => runDemo(argv, process.stdout),
 };
 
 /** Runs one CLI command. Bad input: one line on stderr, exit 2. Anything else unexpected: exit 1. */

@@ -2,21 +2,32 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '../../config.ts';
 import { wire } from '../../wiring.ts';
 import { buildServer } from '../http/server.ts';
+import { hasAnyMerchant, seedDemoStore } from '../../app/demo/seed-demo-store.ts';
+import { startWebhookDispatcher } from '../../app/webhooks/dispatch-webhooks.ts';
 import { UsageError } from './usage-error.ts';
+import { demoBanner } from './demo-banner.ts';
 
 export async function runServe(argv: string[]): Promise<void> {
-  const { values } = parseArgs({ args: argv, options: { data: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' } } });
+  const { values } = parseArgs({ args: argv, options: { data: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' }, 'no-demo': { type: 'boolean' } } });
   if (values.port !== undefined && !/^\d{1,5}$/.test(values.port)) throw new UsageError(`--port must be a number; got "${values.port}"`);
   const config = loadConfig(process.env, {
     ...(values.data ? { dataDir: values.data } : {}), ...(values.port ? { port: Number(values.port) } : {}), ...(values.host ? { host: values.host } : {}),
+    ...(values['no-demo'] ? { seedDemo: false } : {}),
   });
   const { deps, handle } = await wire(config);
+  let seeded = false;
+  if (config.seedDemo && !(await hasAnyMerchant(deps))) {
+    await seedDemoStore(deps);
+    seeded = true;
+  }
   const app = await buildServer(deps, { logger: false });
   await app.listen({ host: config.host, port: config.port });
+  const stopWebhooks = startWebhookDispatcher(deps, 2_000);
   const out = process.stdout;
   out.write(`Fenqi is running on ${handle.kind === 'pglite' ? `embedded PostgreSQL (PGlite) in ${handle.location}` : handle.location}\n`);
   out.write(`  API:      ${config.publicUrl}/v1\n  Docs:     ${config.publicUrl}/docs\n  OpenAPI:  ${config.publicUrl}/openapi.json\n  Health:   ${config.publicUrl}/healthz\n`);
-  const stop = async () => { await app.close(); await handle.close(); process.exit(0); };
+  if (config.seedDemo) out.write(`${seeded ? 'Seeded the demo store.' : 'Demo store already present.'}${demoBanner(config.publicUrl)}`);
+  const stop = async () => { stopWebhooks(); await app.close(); await handle.close(); process.exit(0); };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
 }

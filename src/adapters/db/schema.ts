@@ -66,6 +66,11 @@ export interface RefundsTable {
   customer_id: string; id: string; kind: 'credit_balance' | 'return' | 'overpayment'; plan_id: string | null; amount_fen: number;
   channel: string; status: 'pending' | 'succeeded' | 'manual' | 'failed'; external_ref: string | null; business_date: string; created_at: Timestamp;
 }
+export interface ReturnsTable {
+  customer_id: string; id: string; plan_id: string; merchant_id: string; kind: 'full' | 'partial' | 'cancellation'; amount_fen: number;
+  principal_reduced_fen: number; refunded_fen: number; reason: string | null; business_date: string; created_at: Timestamp;
+}
+export interface ScheduleHistoryTable { customer_id: string; plan_id: string; version: number; reason: string; schedule: Json; business_date: string; created_at: Timestamp }
 export interface JournalEntriesTable { customer_id: string; id: string; kind: string; reference: string; business_date: string; created_at: Timestamp }
 export interface PostingsTable {
   customer_id: string; entry_id: string; seq: number; debit_account: string; credit_account: string;
@@ -93,7 +98,7 @@ export interface Database {
   system_state: SystemStateTable; ledger_accounts: LedgerAccountsTable; merchants: MerchantsTable; api_keys: ApiKeysTable;
   products: ProductsTable; merchant_products: MerchantProductsTable; customers: CustomersTable; customer_phones: CustomerPhonesTable;
   credit_lines: CreditLinesTable; plans: PlansTable; merchant_orders: MerchantOrdersTable; installments: InstallmentsTable;
-  repayments: RepaymentsTable; allocations: AllocationsTable; waivers: WaiversTable; refunds: RefundsTable; journal_entries: JournalEntriesTable; postings: PostingsTable;
+  repayments: RepaymentsTable; allocations: AllocationsTable; waivers: WaiversTable; refunds: RefundsTable; returns: ReturnsTable; schedule_history: ScheduleHistoryTable; journal_entries: JournalEntriesTable; postings: PostingsTable;
   idempotency_keys: IdempotencyKeysTable; audit_log: AuditLogTable; events: EventsTable; webhook_deliveries: WebhookDeliveriesTable;
   otp_codes: OtpCodesTable; sessions: SessionsTable;
 }

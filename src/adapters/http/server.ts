@@ -43,7 +43,7 @@ export async function buildServer(deps: AppDeps, options: ServerOptions = {}): P
     if (error.statusCode && error.statusCode < 500) {
       return sendProblem(reply, domainError('validation_failed', error.message), error.statusCode);
     }
-    reply.log.error({ err: error }, 'unhandled error');
+    deps.log(`unhandled error on ${_req.method} ${_req.url}: ${error.stack ?? error.message}`);
     return reply.code(500).type('application/problem+json').send({
       type: 'https://fenqi.dev/problems/internal', title: 'internal error', status: 500, code: 'internal', detail: 'Something went wrong on our side; nothing was changed if the request moved money.',
     });

@@ -51,15 +51,18 @@ export async function createPlan(ctx: TxContext, input: CreatePlanInput): Promis
     select count(*)::int as n from installments i join plans p on p.customer_id = i.customer_id and p.id = i.plan_id
     where i.customer_id = ${customer.customerId} and i.settled_on is null and p.status = 'active'
       and i.due_date + p.grace_days < ${ctx.businessDate}::date`.execute(ctx.tx);
+  // The wall clock and the business date can differ (a simulator, a back-dated import): an
+  // account "created after" the business date counts as brand new, not as negative age.
+  const accountAgeDays = Math.max(0, daysBetween(shanghaiDateOf(profile.created_at), ctx.businessDate));
   const rules = applyOriginationRules({
     limitFen: line.limit_fen, usedFen: line.used_fen, frozen: line.frozen, financedFen: quote.value.financed,
-    accountAgeDays: daysBetween(shanghaiDateOf(profile.created_at), ctx.businessDate), minAccountAgeDays: ctx.deps.config.minAccountAgeDays,
+    accountAgeDays, minAccountAgeDays: ctx.deps.config.minAccountAgeDays,
     overdueInstallments: overdue.rows[0]!.n,
   });
   if (!rules.approve) return err(domainError(rules.declineCode!, declineMessage(rules.declineCode!, line.limit_fen - line.used_fen), undefined, { checks: rules.checks }));
   const risk = await ctx.deps.risk.decide({
     customerId: customer.customerId, financedFen: quote.value.financed, availableFen: line.limit_fen - line.used_fen,
-    accountAgeDays: daysBetween(shanghaiDateOf(profile.created_at), ctx.businessDate), overdueInstallments: 0,
+    accountAgeDays, overdueInstallments: overdue.rows[0]!.n,
   });
   if (!risk.approve) return err(domainError('origination_declined', `declined by ${risk.source}: ${risk.reasons.join('; ')}`));
 

@@ -71,7 +71,7 @@ function penaltyOverDays(rule: LateChargeRule, inst: ChargeableInstallment, hist
     const next = records[i]?.date;
     const end = next !== undefined && next < to ? next : to;
     total += (daysBetween(day, end) + 1) * dailyPenalty(rule, owed);
-    while (i < records.length && records[i]!.date < end) subtract(owed, records[i++]!);
+    while (i < records.length && records[i]!.date <= end) subtract(owed, records[i++]!);
     day = addDays(end, 1);
   }
   return total;

@@ -206,6 +206,35 @@ create table waivers (
 );
 create index waivers_plan on waivers (customer_id, plan_id);
 
+-- Merchant returns (退货): full or partial, and what they did to the plan.
+create table returns (
+  customer_id uuid not null,
+  id uuid not null,
+  plan_id uuid not null,
+  merchant_id uuid not null,
+  kind text not null check (kind in ('full', 'partial', 'cancellation')),
+  amount_fen bigint not null check (amount_fen >= 0),
+  principal_reduced_fen bigint not null check (principal_reduced_fen >= 0),
+  refunded_fen bigint not null check (refunded_fen >= 0),
+  reason text,
+  business_date date not null,
+  created_at timestamptz not null,
+  primary key (customer_id, id)
+);
+
+-- Every schedule a plan has had, newest last: a partial return or a hardship plan re-amortises
+-- the open installments, and the schedule it replaced is kept here.
+create table schedule_history (
+  customer_id uuid not null,
+  plan_id uuid not null,
+  version int not null,
+  reason text not null,
+  schedule jsonb not null,
+  business_date date not null,
+  created_at timestamptz not null,
+  primary key (customer_id, plan_id, version)
+);
+
 -- Money going back to a customer: a credit balance on request, a return, an overpayment.
 create table refunds (
   customer_id uuid not null,

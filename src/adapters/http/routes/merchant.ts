@@ -4,6 +4,7 @@ import type { AppDeps } from '../../../app/deps.ts';
 import { createPlan } from '../../../app/checkout/create-plan.ts';
 import { quoteProducts } from '../../../app/checkout/quote-products.ts';
 import { getMerchantPlan } from '../../../app/checkout/get-merchant-plan.ts';
+import { returnGoods } from '../../../app/checkout/return-goods.ts';
 import { parseYuan, formatYuan } from '../../../core/money/parse.ts';
 import { parsePhone } from '../../../core/privacy/phone.ts';
 import { err } from '../../../core/result.ts';
@@ -74,5 +75,53 @@ export const merchantRoutes = (deps: AppDeps): FastifyPluginAsyncTypebox => asyn
     const found = await getMerchantPlan(deps.db, principal.merchantId, req.params.planId, await deps.calendar.today());
     if (!found.ok) return sendProblem(reply, found.error);
     return planView(found.value.plan, found.value.installments, found.value.today);
+  });
+
+  const ReturnResult = Type.Object({
+    returnId: Type.String(), planId: Type.String(), kind: Type.String({ enum: ['full', 'partial', 'cancellation'] }), planStatus: Type.String(),
+    principalReduced: Money, refunded: Money, refundChannel: Type.Union([Type.String(), Type.Null()]),
+  });
+  const respondReturn = (r: Awaited<ReturnType<typeof returnGoods>> extends infer X ? X extends { ok: true; value: infer V } ? V : never : never) => ({
+    ...r, principalReduced: formatYuan(r.principalReduced), refunded: formatYuan(r.refunded),
+  });
+
+  app.post('/v1/merchant/plans/:planId/cancel', {
+    preHandler: guard.merchant,
+    schema: {
+      tags: ['merchant'], summary: 'Cancel an order before anything was paid: the plan ends and the credit line is restored', security: [{ bearer: [] }],
+      headers: IdempotencyHeader, params: Type.Object({ planId: Type.String({ format: 'uuid' }) }),
+      body: Type.Object({ reason: Type.Optional(Type.String({ maxLength: 200 })) }, { additionalProperties: false, examples: [{ reason: 'customer cancelled before shipping' }] }),
+      response: { 200: ReturnResult, 400: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema, 422: ProblemSchema },
+    },
+  }, async (req, reply) => {
+    const principal = req.principal!;
+    if (principal.kind !== 'merchant') return reply;
+    return runUseCase(deps, req, reply, (ctx) => returnGoods(ctx, { merchantId: principal.merchantId, planId: req.params.planId, kind: 'cancellation', ...(req.body.reason ? { reason: req.body.reason } : {}) }),
+      { requireIdempotencyKey: true, respond: respondReturn });
+  });
+
+  app.post('/v1/merchant/plans/:planId/returns', {
+    preHandler: guard.merchant,
+    schema: {
+      tags: ['merchant'], summary: 'Return goods fully (the plan ends, payments refunded) or partly (principal reduced, open installments re-amortised)',
+      security: [{ bearer: [] }], headers: IdempotencyHeader, params: Type.Object({ planId: Type.String({ format: 'uuid' }) }),
+      body: Type.Object({
+        kind: Type.String({ enum: ['full', 'partial'] }), amount: Type.Optional(Money), reason: Type.Optional(Type.String({ maxLength: 200 })),
+      }, { additionalProperties: false, examples: [{ kind: 'partial', amount: '999.00', reason: 'one item of the order returned' }, { kind: 'full' }] }),
+      response: { 200: ReturnResult, 400: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema, 422: ProblemSchema },
+    },
+  }, async (req, reply) => {
+    const principal = req.principal!;
+    if (principal.kind !== 'merchant') return reply;
+    let amount: number | undefined;
+    if (req.body.amount !== undefined) {
+      const parsed = parseYuan(req.body.amount, { field: 'amount', allowZero: false });
+      if (!parsed.ok) return sendProblem(reply, parsed.error);
+      amount = parsed.value;
+    }
+    return runUseCase(deps, req, reply, (ctx) => returnGoods(ctx, {
+      merchantId: principal.merchantId, planId: req.params.planId, kind: req.body.kind as 'full' | 'partial',
+      ...(amount !== undefined ? { amount } : {}), ...(req.body.reason ? { reason: req.body.reason } : {}),
+    }), { requireIdempotencyKey: true, respond: respondReturn });
   });
 };
