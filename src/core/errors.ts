@@ -53,6 +53,10 @@ export const ERROR_CODES = [
   'webhook_not_found',
   'bill_not_found',
   'payoff_amount_insufficient',
+  'payment_in_flight',
+  'payment_not_found',
+  'gateway_unavailable',
+  'gateway_not_configured',
   // Append new codes above this line; never rename or remove one.
 ] as const;
 

@@ -1,11 +1,12 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { Kysely, Migrator, PostgresDialect, sql } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, sql, type LogEvent } from 'kysely';
 import pg from 'pg';
 import { PGlite } from '@electric-sql/pglite';
 import { ACCOUNTS } from '../../core/ledger/accounts.ts';
 import { migrationProvider } from './migrations/index.ts';
 import { PGliteDialect } from './pglite-dialect.ts';
+import { preparedPool } from './prepared-pool.ts';
 import { DATE_OID, INT8_OID, parseDate, parseInt8 } from './type-parsers.ts';
 import type { Database } from './schema.ts';
 
@@ -46,8 +47,11 @@ function openServer(url: string, poolSize: number): DatabaseHandle {
       return pg.types.getTypeParser(oid, format);
     },
   };
-  const pool = new pg.Pool({ connectionString: url, max: poolSize, types: types as pg.CustomTypesConfig });
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const raw = new pg.Pool({ connectionString: url, max: poolSize, types: types as pg.CustomTypesConfig });
+  // An idle connection the server closes (restart, a dropped test database) must not crash the process.
+  raw.on('error', () => {});
+  const pool = process.env.FENQI_PG_PREPARED === '0' ? raw : preparedPool(raw);
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), ...queryLog() });
   return { db, kind: 'postgres', location: redactUrl(url), close: () => db.destroy() };
 }
 
@@ -59,8 +63,14 @@ async function openEmbedded(dataDir: string): Promise<DatabaseHandle> {
     ...(inMemory ? {} : { dataDir: location }),
     parsers: { [INT8_OID]: parseInt8, [DATE_OID]: parseDate },
   });
-  const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
+  const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite), ...queryLog() });
   return { db, kind: 'pglite', location, close: () => db.destroy() };
+}
+
+/** FENQI_QUERY_LOG=1 prints each query's duration and first line to stderr (for profiling). */
+function queryLog(): { log?: (event: LogEvent) => void } {
+  if (!process.env.FENQI_QUERY_LOG) return {};
+  return { log: (e) => process.stderr.write(`[sql ${e.queryDurationMillis.toFixed(2)} ms] ${e.query.sql.replace(/\s+/g, ' ').slice(0, 140)}\n`) };
 }
 
 export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {

@@ -2,6 +2,7 @@ import type { Migration, MigrationProvider } from 'kysely';
 import * as m0001 from './0001-foundation.ts';
 import * as m0002 from './0002-admin.ts';
 import * as m0003 from './0003-customer-identity.ts';
+import * as m0004 from './0004-payments.ts';
 
 /**
  * The one migration set for PGlite and PostgreSQL. Forward-only: a migration is never
@@ -12,6 +13,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0001-foundation': m0001,
   '0002-admin': m0002,
   '0003-customer-identity': m0003,
+  '0004-payments': m0004,
 };
 
 export const migrationProvider: MigrationProvider = {
