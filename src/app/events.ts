@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { TxContext } from './context.ts';
 
 export const EVENT_TOPICS = ['plan.created', 'plan.repaid', 'plan.paid_off', 'plan.overdue', 'plan.refunded', 'plan.cancelled'] as const;
@@ -13,19 +14,15 @@ export const WEBHOOK_BACKOFF_MS = [10_000, 20_000, 40_000, 80_000, 160_000, 320_
  */
 export async function emitEvent(ctx: TxContext, topic: EventTopic, ref: { merchantId: string | null; customerId: string | null }, payload: Record<string, unknown>): Promise<string> {
   const id = ctx.deps.ids.next();
-  await ctx.tx.insertInto('events').values({
-    id, topic, merchant_id: ref.merchantId, customer_id: ref.customerId,
-    payload: JSON.stringify({ id, topic, createdAt: ctx.at.toISOString(), businessDate: ctx.businessDate, data: payload }),
-    created_at: ctx.at,
-  }).execute();
-  if (ref.merchantId) {
-    const merchant = await ctx.tx.selectFrom('merchants').select('webhook_url').where('id', '=', ref.merchantId).executeTakeFirst();
-    if (merchant?.webhook_url) {
-      await ctx.tx.insertInto('webhook_deliveries').values({
-        id: ctx.deps.ids.next(), event_id: id, merchant_id: ref.merchantId, url: merchant.webhook_url, status: 'pending',
-        next_attempt_at: ctx.at, last_status_code: null, last_error: null, created_at: ctx.at, delivered_at: null,
-      }).execute();
-    }
-  }
+  const body = JSON.stringify({ id, topic, createdAt: ctx.at.toISOString(), businessDate: ctx.businessDate, data: payload });
+  // The event and, when the merchant has an endpoint, its pending delivery, in one statement.
+  await sql`
+    with event as (
+      insert into events (id, topic, merchant_id, customer_id, payload, created_at)
+      values (${id}, ${topic}, ${ref.merchantId}, ${ref.customerId}, ${body}::jsonb, ${ctx.at}) returning id
+    )
+    insert into webhook_deliveries (id, event_id, merchant_id, url, status, next_attempt_at, created_at)
+    select ${ctx.deps.ids.next()}, event.id, m.id, m.webhook_url, 'pending', ${ctx.at}, ${ctx.at}
+    from event join merchants m on m.id = ${ref.merchantId}::uuid where m.webhook_url is not null`.execute(ctx.tx);
   return id;
 }

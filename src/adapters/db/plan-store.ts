@@ -56,19 +56,20 @@ export async function adjustInstallments(
   }
   if (totals.size === 0) return;
   const values = sql.join([...totals].map(([n, t]) => sql`(${n}::int, ${t.principal}::bigint, ${t.interest}::bigint, ${t.fee}::bigint, ${t.penalty}::bigint)`));
-  const p = sql.ref(`${column}_principal_fen`), i = sql.ref(`${column}_interest_fen`), f = sql.ref(`${column}_fee_fen`), pe = sql.ref(`${column}_penalty_fen`);
+  const col = (c: string) => sql.ref(`${column}_${c}_fen`);
+  const [p, i, f, pe] = [col('principal'), col('interest'), col('fee'), col('penalty')];
+  // SET expressions see the row before the update, so "outstanding after" is computed from the old values plus v.
   await sql`
     update installments as inst set
-      ${p} = inst.${p} + v.p, ${i} = inst.${i} + v.i, ${f} = inst.${f} + v.f, ${pe} = inst.${pe} + v.pe
+      ${p} = inst.${p} + v.p, ${i} = inst.${i} + v.i, ${f} = inst.${f} + v.f, ${pe} = inst.${pe} + v.pe,
+      settled_on = case
+        when inst.principal_fen + inst.interest_fen + inst.fee_fen + inst.penalty_fen
+           - inst.paid_principal_fen - inst.paid_interest_fen - inst.paid_fee_fen - inst.paid_penalty_fen
+           - inst.waived_principal_fen - inst.waived_interest_fen - inst.waived_fee_fen - inst.waived_penalty_fen
+           - v.p - v.i - v.f - v.pe = 0
+        then coalesce(inst.settled_on, ${on}::date) else null end
     from (values ${values}) as v(n, p, i, f, pe)
     where inst.customer_id = ${customerId} and inst.plan_id = ${planId} and inst.number = v.n`.execute(tx);
-  await sql`
-    update installments set settled_on = case
-      when principal_fen + interest_fen + fee_fen + penalty_fen
-         - paid_principal_fen - paid_interest_fen - paid_fee_fen - paid_penalty_fen
-         - waived_principal_fen - waived_interest_fen - waived_fee_fen - waived_penalty_fen = 0
-      then coalesce(settled_on, ${on}::date) else null end
-    where customer_id = ${customerId} and plan_id = ${planId} and number in (${sql.join([...totals.keys()])})`.execute(tx);
 }
 
 export const planOutstanding = (states: InstallmentState[]): number => states.reduce((s, i) => s + outstandingTotal(i), 0);
