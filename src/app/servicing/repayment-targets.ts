@@ -1,5 +1,5 @@
 import { allocate, applyAllocations } from '../../core/allocation/allocate.ts';
-import type { BusinessDate } from '../../core/calendar/business-date.ts';
+import { addDays, type BusinessDate } from '../../core/calendar/business-date.ts';
 import { domainError, type DomainError } from '../../core/errors.ts';
 import type { Fen } from '../../core/money/fen.ts';
 import { formatYuan } from '../../core/money/parse.ts';
@@ -7,7 +7,7 @@ import { payoffQuote } from '../../core/payoff/payoff-quote.ts';
 import { parsePayoffPolicy } from '../../core/payoff/payoff-policy.ts';
 import type { RoundingMode } from '../../core/money/rounding.ts';
 import { err, ok, type Result } from '../../core/result.ts';
-import { outstandingTotal, type InstallmentState } from '../../core/servicing/installment-state.ts';
+import { outstandingTotal } from '../../core/servicing/installment-state.ts';
 import type { BookPlan, CustomerBook } from './customer-book.ts';
 import { allocateAcrossPlans, type PlanAllocation } from './plan-allocation.ts';
 
@@ -65,7 +65,7 @@ function payInstallment(book: CustomerBook, planId: string, number: number, amou
 
 /** The bill is every installment due on its due date, plus anything older still unpaid. */
 function payBill(book: CustomerBook, dueDate: BusinessDate | undefined, amount: Fen, today: BusinessDate): R {
-  const due = dueDate ?? currentBillDueDate(book.plans.flatMap((p) => p.states));
+  const due = dueDate ?? currentBillDueDate(book.plans, today);
   if (!due) return err(domainError('nothing_owed', 'there is no open bill'));
   const r = allocateAcrossPlans(book.plans, amount, today, due, false);
   return r.ok ? finish(book, r.value.parts, r.value.unapplied) : r;
@@ -100,9 +100,22 @@ export function payoffQuoteFor(plan: BookPlan, today: BusinessDate) {
   return payoffQuote({ installments: plan.states, startDate: plan.row.start_date, asOf: today, rounding: plan.row.rounding as RoundingMode, policy: policy.value });
 }
 
-/** This month's bill: the earliest due date with anything outstanding. */
-export function currentBillDueDate(states: InstallmentState[]): BusinessDate | undefined {
-  let earliest: BusinessDate | undefined;
-  for (const i of states) if (outstandingTotal(i) > 0 && (!earliest || i.dueDate < earliest)) earliest = i.dueDate;
-  return earliest;
+/**
+ * The due date a "pay the bill" covers by default, matching the home page's 本期应还 (see
+ * core/billing/current-bill.ts): the earliest bill still owing that is not past its grace —
+ * paying it also clears every older, overdue installment — or, when everything owed is
+ * overdue, the latest overdue due date.
+ */
+export function currentBillDueDate(plans: BookPlan[], today: BusinessDate): BusinessDate | undefined {
+  let current: BusinessDate | undefined;
+  let latestOverdue: BusinessDate | undefined;
+  for (const p of plans) {
+    for (const i of p.states) {
+      if (outstandingTotal(i) === 0) continue;
+      const overdue = addDays(i.dueDate, p.row.grace_days) < today;
+      if (!overdue && (!current || i.dueDate < current)) current = i.dueDate;
+      if (overdue && (!latestOverdue || i.dueDate > latestOverdue)) latestOverdue = i.dueDate;
+    }
+  }
+  return current ?? latestOverdue;
 }

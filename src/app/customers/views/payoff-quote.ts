@@ -1,8 +1,8 @@
 import { err, invariant, ok, type Result } from '../../../core/result.ts';
 import { domainError, type DomainError } from '../../../core/errors.ts';
 import type { BusinessDate } from '../../../core/calendar/business-date.ts';
-import type { RoundingMode } from '../../../core/money/rounding.ts';
-import { payoffQuote, type PayoffQuote } from '../../../core/payoff/payoff-quote.ts';
+import type { PayoffQuote } from '../../../core/payoff/payoff-quote.ts';
+import { payoffQuoteFor } from '../../servicing/repayment-targets.ts';
 import { parsePayoffPolicy, type PayoffPolicy } from '../../../core/payoff/payoff-policy.ts';
 import type { Db } from '../../../adapters/db/tx.ts';
 import { getCustomerPlan, type CustomerPlan } from './customer-plans.ts';
@@ -23,7 +23,8 @@ export async function getCustomerPayoffQuote(db: Db, customerId: string, planId:
   const policy = parsePayoffPolicy(plan.payoff_policy);
   // The policy was validated when the product was defined; quoting money by a policy we cannot read would be a bug.
   invariant(policy.ok, `plan ${plan.id} has an unreadable payoff policy`);
-  const quote = payoffQuote({ installments, startDate: plan.start_date, asOf: today, rounding: plan.rounding as RoundingMode, policy: policy.value });
+  // The same function the payoff itself uses, so the quote shown is the amount taken.
+  const quote = payoffQuoteFor({ row: plan, states: installments }, today);
   if (!quote.ok) return quote;
   return ok({ plan: found.value, policy: policy.value, quote: quote.value, validOn: today });
 }
