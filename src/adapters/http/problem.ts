@@ -25,6 +25,7 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   merchant_not_found: 404,
   repayment_not_found: 404,
   bill_not_found: 404,
+  webhook_not_found: 404,
   idempotency_key_reused: 409,
   idempotency_key_in_flight: 409,
   merchant_order_exists: 409,
