@@ -1,3 +1,4 @@
+import { formatYuan } from '../../core/money/parse.ts';
 import { sql } from 'kysely';
 import { buildQuote, type Quote } from '../../core/pricing/quote.ts';
 import { firstDueDate } from '../../core/calendar/billing-cycle.ts';
@@ -77,7 +78,7 @@ export async function createPlan(ctx: TxContext, input: CreatePlanInput): Promis
     .where('customer_id', '=', customer.customerId).execute();
   await postJournal(ctx.tx, { customerId: customer.customerId, businessDate: ctx.businessDate, at: ctx.at, ids: ctx.deps.ids }, originationEntry(planId, quote.value));
   await emitEvent(ctx, 'plan.created', { merchantId: input.merchantId, customerId: customer.customerId }, {
-    planId, merchantOrderId: input.merchantOrderId, financed: quote.value.financed, terms: quote.value.terms, apr: quote.value.aprPercent,
+    planId, merchantOrderId: input.merchantOrderId, financed: formatYuan(quote.value.financed), terms: quote.value.terms, apr: quote.value.aprPercent,
   });
   await audit(ctx, 'plan.create', `plan:${planId}`, { merchantOrderId: input.merchantOrderId, productId: input.productId, amountFen: input.amount });
   return ok({ planId, customerId: customer.customerId, customerCreated: customer.created, quote: quote.value, status: 'active' });

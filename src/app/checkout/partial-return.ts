@@ -1,3 +1,4 @@
+import { formatYuan } from '../../core/money/parse.ts';
 import { sql } from 'kysely';
 import type { DomainError } from '../../core/errors.ts';
 import type { Fen } from '../../core/money/fen.ts';
@@ -59,7 +60,7 @@ export async function applyPartialReturn(ctx: TxContext, plan: BookPlan, amount:
   }
   const status = await settleIfDone(ctx, customerId, planId);
   await recordReturn(ctx, { customerId, returnId, plan, kind: 'partial', amount, principalReduced, refunded: leftover, reason });
-  await emitEvent(ctx, 'plan.refunded', { merchantId: plan.row.merchant_id, customerId }, { planId, merchantOrderId: plan.row.merchant_order_id, returnId, kind: 'partial', principalReduced, refunded: leftover });
+  await emitEvent(ctx, 'plan.refunded', { merchantId: plan.row.merchant_id, customerId }, { planId, merchantOrderId: plan.row.merchant_order_id, returnId, kind: 'partial', principalReduced: formatYuan(principalReduced), refunded: formatYuan(leftover) });
   await audit(ctx, 'plan.return', `plan:${planId}`, { kind: 'partial', amountFen: amount, principalReducedFen: principalReduced, refundedFen: leftover, reason: reason ?? null });
   return ok({ returnId, planId, kind: 'partial', planStatus: status, principalReduced, refunded: leftover, refundChannel });
 }

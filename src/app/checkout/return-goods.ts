@@ -1,3 +1,4 @@
+import { formatYuan } from '../../core/money/parse.ts';
 import { sql } from 'kysely';
 import { domainError, type DomainError } from '../../core/errors.ts';
 import type { Fen } from '../../core/money/fen.ts';
@@ -88,7 +89,7 @@ async function endPlan(ctx: TxContext, plan: BookPlan, input: ReturnGoodsInput):
   }
   await recordReturn(ctx, { customerId, returnId, plan, kind: input.kind, amount: input.amount ?? plan.row.amount_fen, principalReduced: relieved.principal, refunded: refund, reason: input.reason });
   await emitEvent(ctx, status === 'cancelled' ? 'plan.cancelled' : 'plan.refunded', { merchantId: plan.row.merchant_id, customerId }, {
-    planId, merchantOrderId: plan.row.merchant_order_id, returnId, kind: input.kind, refunded: refund,
+    planId, merchantOrderId: plan.row.merchant_order_id, returnId, kind: input.kind, refunded: formatYuan(refund),
   });
   await audit(ctx, `plan.${input.kind === 'cancellation' ? 'cancel' : 'return'}`, `plan:${planId}`, { kind: input.kind, refundedFen: refund, reason: input.reason ?? null });
   return ok({ returnId, planId, kind: input.kind, planStatus: status, principalReduced: relieved.principal, refunded: refund, refundChannel: channel === 'sandbox' ? 'sandbox' : refund > 0 ? 'credit_balance' : null });

@@ -126,7 +126,7 @@ async function announce(ctx: TxContext, book: CustomerBook, repaymentId: string,
     const paidOff = t.paidOffPlanIds.includes(part.planId);
     await emitEvent(ctx, paidOff ? 'plan.paid_off' : 'plan.repaid', { merchantId: plan.row.merchant_id, customerId: plan.row.customer_id }, {
       planId: part.planId, merchantOrderId: plan.row.merchant_order_id, repaymentId,
-      amount: part.allocations.reduce((s, a) => s + a.amount, 0),
+      amount: formatYuan(part.allocations.reduce((s, a) => s + a.amount, 0)),
     });
   }
 }
