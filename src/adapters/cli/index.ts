@@ -2,6 +2,8 @@ import { runQuote, QUOTE_USAGE } from './quote.ts';
 import { runServe } from './serve.ts';
 import { runLedger } from './ledger.ts';
 import { runDemo } from './demo.ts';
+import { runEod, EOD_USAGE } from './eod.ts';
+import { runSettle, SETTLE_USAGE } from './settle.ts';
 import { UsageError } from './usage-error.ts';
 
 const USAGE = `usage: fenqi <command>
@@ -10,6 +12,9 @@ const USAGE = `usage: fenqi <command>
           ${QUOTE_USAGE}
   ledger check [--from D] [--to D]        prove the books balance
   demo --reset                            rebuild the demo store from scratch
+  eod --date D ...                        close business dates through D (日终)
+          ${EOD_USAGE}
+  ${SETTLE_USAGE}
 Environment: FENQI_DATA_DIR (embedded data folder, default ./.fenqi), FENQI_DATABASE_URL (use a PostgreSQL server)`;
 
 type Command = (argv: string[]) => Promise<number | void>;
@@ -19,6 +24,8 @@ const COMMANDS: Record<string, Command> = {
   quote: (argv) => runQuote(argv, process.stdout),
   ledger: (argv) => runLedger(argv, process.stdout),
   demo: (argv) => runDemo(argv, process.stdout),
+  eod: (argv) => runEod(argv, process.stdout),
+  settle: (argv) => runSettle(argv, process.stdout),
 };
 
 /** Runs one CLI command. Bad input: one line on stderr, exit 2. Anything else unexpected: exit 1. */

@@ -15,6 +15,7 @@ import { audit } from '../audit.ts';
 import { emitEvent } from '../events.ts';
 import { originationEntry } from './origination-entry.ts';
 import { termsFromProduct, type ProductRow } from './product-terms.ts';
+import { recordPlanFunding, routePartner } from '../partners/route-partner.ts';
 import type { TxContext } from '../context.ts';
 
 export interface CreatePlanInput {
@@ -66,6 +67,9 @@ export async function createPlan(ctx: TxContext, input: CreatePlanInput): Promis
     accountAgeDays, overdueInstallments: overdue.rows[0]!.n,
   });
   if (!risk.approve) return err(domainError('origination_declined', `declined by ${risk.source}: ${risk.reasons.join('; ')}`));
+  // 资金方: which partner funds this plan (quota, product, merchant, priority), and why.
+  const funding = await routePartner(ctx, { productId: input.productId, merchantId: input.merchantId, financedFen: quote.value.financed });
+  if (!funding.ok) return funding;
 
   const planId = ctx.deps.ids.next();
   const order = await ctx.tx.insertInto('merchant_orders')
@@ -74,6 +78,8 @@ export async function createPlan(ctx: TxContext, input: CreatePlanInput): Promis
   if (!order) return err(domainError('merchant_order_exists', `order ${input.merchantOrderId} already has an installment plan`, 'merchantOrderId'));
 
   await insertPlan(ctx, planId, customer.customerId, input, product.value, quote.value, { rules: rules.checks, risk });
+  const funded = await recordPlanFunding(ctx, customer.customerId, planId, funding.value);
+  if (!funded.ok) return funded;
   await ctx.tx.updateTable('credit_lines').set({ used_fen: line.used_fen + quote.value.financed, updated_at: ctx.at })
     .where('customer_id', '=', customer.customerId).execute();
   await postJournal(ctx.tx, { customerId: customer.customerId, businessDate: ctx.businessDate, at: ctx.at, ids: ctx.deps.ids }, originationEntry(planId, quote.value));

@@ -1,0 +1,144 @@
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { testDatabases } from '../support/db.ts';
+import { startTestApp, type TestApp } from '../support/app.ts';
+import { seedTestStore, sessionFor, type TestStore } from '../support/store.ts';
+import { tokenFor } from '../api/admin-support.ts';
+import { execute } from '../../src/app/execute.ts';
+import { systemActor } from '../../src/app/context.ts';
+import { resolveEntrance } from '../../src/app/entrances/resolve-entrance.ts';
+import { applyProtections } from '../../src/app/entrances/detect-protections.ts';
+import { isProtected } from '../../src/app/entrances/protection-store.ts';
+import { reconcileSettlement } from '../../src/app/partners/reconcile-settlement.ts';
+import { checkLedger } from '../../src/app/check-ledger.ts';
+import { lateChargesAsOf } from '../../src/core/charges/late-charges.ts';
+import { parseLateChargeRule } from '../../src/core/charges/late-charge-rule.ts';
+import { addEntrance, addPartner, fundedCheckout } from './support.ts';
+
+/**
+ * The seed's story, replayed: the store moves its installment business from bank A to bank B
+ * on 2026-02-07 and closes the repayment entrance inside its app the same day. Customer 1's
+ * installment falls due on 02-10. In the seed, such customers were told to find another app
+ * and became overdue; here the notice names the new place, the old place points to it, the
+ * due date is protected, and the customer pays after grace without a late charge.
+ * Customer 2, with bank B all along, is caught by a declared incident instead.
+ */
+for (const target of testDatabases()) {
+  describe(`partner migration with the old entrance closed, on ${target.name}`, () => {
+    let t: TestApp;
+    let store: TestStore;
+    let bankA: string, bankB: string;
+    let c1: any, c2: any;
+    const TRANSFER = '0192f0c8-5c2a-7000-8000-00000000c0de';
+    before(async () => {
+      t = await startTestApp(target);
+      store = await seedTestStore(t);
+      bankA = await addPartner(t, { code: 'bank-a', name: '甲金融', priority: 1, quota: '100000.00', productIds: [store.products['fee-12']] });
+      bankB = await addPartner(t, { code: 'bank-b', name: '乙银行', priority: 2, quota: '100000.00', productIds: [store.products['fee-12'], store.products['ei-12']] });
+      await addEntrance(t, { code: 'fenqi', kind: 'fenqi_portal', name: 'Fenqi 还款页', url: 'https://pay.fenqi.test/plans/{planId}' });
+      await addEntrance(t, { code: 'store-installments', kind: 'store_app', name: '商城App-分期还款', url: 'https://shop.test/installments', priority: 1, serves: { partnerIds: [bankA], productIds: [], merchantIds: [store.merchantId] } });
+      await addEntrance(t, { code: 'bank-b-app', kind: 'partner_app', name: '乙银行App', url: 'https://b.test/repay', priority: 5, serves: { partnerIds: [bankB], productIds: [], merchantIds: [] } });
+      c1 = await fundedCheckout(t, store, '13500000001', 'fee-12', '6000.00', 'M-1');
+      c2 = await fundedCheckout(t, store, '13500000002', 'ei-12', '3000.00', 'M-2');
+      assert.equal(c1.installments[0].dueDate, '2026-02-10');
+      assert.equal(c2.installments[0].dueDate, '2026-02-10');
+    });
+    after(async () => { await t.close(); });
+
+    const where = async (customerId: string) => (await t.api('GET', '/v1/me/where-to-pay', { token: await sessionFor(t, customerId) })).body.items[0];
+
+    it('before the change, customer 1 pays in the store app', async () => {
+      await t.setBusinessDate('2026-02-06');
+      assert.equal((await where(c1.customerId)).payAt.code, 'store-installments');
+    });
+
+    it('on the migration day the plan moves to bank B and the store entrance closes', async () => {
+      await t.setBusinessDate('2026-02-07');
+      const moved = await t.api('POST', '/v1/admin/portfolio-transfers', {
+        token: t.adminToken, body: { transferId: TRANSFER, fromPartnerId: bankA, toPartnerId: bankB, effectiveDate: '2026-02-07', reason: 'store changed financing partner', selection: {} },
+      });
+      assert.equal(moved.status, 200, JSON.stringify(moved.body));
+      const closed = await t.api('POST', '/v1/admin/entrances/store-installments/status', { token: t.adminToken, body: { status: 'closed', reason: 'store ended its installment business with bank A' } });
+      assert.equal(closed.status, 200, JSON.stringify(closed.body));
+    });
+
+    it('resolveEntrance gives the new entrance, and the notice carries its link', async () => {
+      const r = await resolveEntrance(t.deps.db, c1.customerId, c1.id, t.clock.now());
+      assert.ok(r.ok);
+      assert.deepEqual([r.value.payAt?.code, r.value.payAt?.url], ['bank-b-app', 'https://b.test/repay']);
+      const notice = await t.deps.db.selectFrom('continuity_notices').select('payload').where('customer_id', '=', c1.customerId).where('kind', '=', 'portfolio_transfer').executeTakeFirstOrThrow();
+      assert.equal((notice.payload as any).payAt.url, 'https://b.test/repay');
+      assert.equal(await t.deps.db.selectFrom('continuity_notices').select('id').where('customer_id', '=', c2.customerId).executeTakeFirst(), undefined, 'customer 2 was not affected');
+    });
+
+    it('a customer opening the old entrance is shown where to pay now, in one tap', async () => {
+      const json = await t.api('GET', '/v1/entrances/store-installments/redirect');
+      assert.equal(json.status, 200);
+      assert.equal(json.body.payAt.url, 'https://pay.fenqi.test/plans/');
+      const html = await t.app.inject({ method: 'GET', url: '/v1/entrances/store-installments/redirect', headers: { accept: 'text/html' } });
+      assert.match(html.body, /<a href="https:\/\/pay\.fenqi\.test\/plans\/"/);
+      const open = await t.app.inject({ method: 'GET', url: '/v1/entrances/bank-b-app/redirect' });
+      assert.deepEqual([open.statusCode, open.headers.location], [302, 'https://b.test/repay']);
+    });
+
+    it('the close of the migration day protects customer 1\'s due date that week, and only theirs', async () => {
+      const run = await execute(t.deps, systemActor, (ctx) => applyProtections(ctx, '2026-02-07'));
+      assert.ok(run.ok && !run.replayed);
+      assert.equal(run.value.movedClasses, 1);
+      const p1 = await isProtected(t.deps.db, c1.customerId, c1.id, '2026-02-10');
+      assert.deepEqual([p1.protected, p1.extendedDueDate, p1.causes[0]?.kind], [true, '2026-02-21', 'entrance_moved']);
+      assert.equal((await isProtected(t.deps.db, c2.customerId, c2.id, '2026-02-10')).protected, false);
+      const again = await execute(t.deps, systemActor, (ctx) => applyProtections(ctx, '2026-02-07'));
+      assert.ok(again.ok);
+      const notices = await t.deps.db.selectFrom('continuity_notices').select('payload').where('customer_id', '=', c1.customerId).where('kind', '=', 'due_date_protected').execute();
+      assert.equal(notices.length, 1, 'one notice however often the close re-applies it');
+      assert.equal((notices[0]!.payload as any).installments[0].extendedDueDate, '2026-02-21');
+    });
+
+    it('a declared incident protects customer 2\'s due date', async () => {
+      await t.setBusinessDate('2026-02-10');
+      const supervisor = await tokenFor(t, 'supervisor');
+      const declared = await t.api('POST', '/v1/admin/incidents', { token: supervisor, body: { title: 'SMS repayment link broken for bank B plans', scope: { partnerIds: [], productIds: [], merchantIds: [], planIds: [c2.id] } } });
+      assert.equal(declared.status, 201, JSON.stringify(declared.body));
+      assert.deepEqual([(await isProtected(t.deps.db, c2.customerId, c2.id, '2026-02-10')).extendedDueDate], ['2026-02-17']);
+      await t.setBusinessDate('2026-02-11');
+      const ended = await t.api('POST', `/v1/admin/incidents/${declared.body.incidentId}/end`, { token: supervisor, body: {} });
+      assert.equal(ended.status, 200, JSON.stringify(ended.body));
+      const p2 = await isProtected(t.deps.db, c2.customerId, c2.id, '2026-02-10');
+      assert.deepEqual([p2.protected, p2.extendedDueDate, p2.causes[0]?.kind], [true, '2026-02-18', 'incident']);
+      const listed = await t.api('GET', '/v1/admin/incidents', { token: await tokenFor(t, 'agent') });
+      assert.equal(listed.body.items[0].protectedInstallments, 1);
+      const reviewed = await t.api('POST', `/v1/admin/incidents/${declared.body.incidentId}/review`, { token: supervisor, body: { review: 'template fixed; 1 customer protected' } });
+      assert.equal(reviewed.body.review, 'template fixed; 1 customer protected');
+    });
+
+    it('customer 1 repays after grace through the new entrance and owes no late charge', async () => {
+      await t.setBusinessDate('2026-02-16');
+      const w = await where(c1.customerId);
+      assert.equal(w.payAt.code, 'bank-b-app');
+      const paid = await t.api('POST', '/v1/me/repayments', { token: await sessionFor(t, c1.customerId), key: 'c1-late', body: { kind: 'installment', planId: c1.id, installmentNumber: 1, amount: '536.00' } });
+      assert.equal(paid.status, 201, JSON.stringify(paid.body));
+      // What the close charges: with the due date it would be 3 days of penalty; with the extended date, nothing.
+      const plan = await t.deps.db.selectFrom('plans').select('late_charge_rule').where('id', '=', c1.id).executeTakeFirstOrThrow();
+      const rule = parseLateChargeRule(plan.late_charge_rule);
+      assert.ok(rule.ok);
+      const inst = { principal: 50_000, interest: 0, fee: 3_600 };
+      const history = [{ date: '2026-02-16', principal: 50_000, fee: 3_600 }];
+      assert.ok(lateChargesAsOf(rule.value, { ...inst, dueDate: '2026-02-10' }, history, '2026-02-16').total > 0);
+      assert.equal(lateChargesAsOf(rule.value, { ...inst, dueDate: '2026-02-21' }, history, '2026-02-16').total, 0);
+      const row = await t.deps.db.selectFrom('installments').select(['penalty_fen', 'settled_on']).where('plan_id', '=', c1.id).where('number', '=', 1).executeTakeFirstOrThrow();
+      assert.deepEqual([row.penalty_fen, row.settled_on], [0, '2026-02-16']);
+      const mine = await t.api('GET', '/v1/me/protections', { token: await sessionFor(t, c1.customerId) });
+      assert.equal(mine.body.items[0].extendedDueDate, '2026-02-21');
+    });
+
+    it('the repayment settles to bank B, and the books and the settlement agree', async () => {
+      await t.setBusinessDate('2026-02-17');
+      const s = await t.api('POST', `/v1/admin/partners/${bankB}/settlements`, { token: t.adminToken, body: { date: '2026-02-16' } });
+      assert.deepEqual([s.status, s.body.collectedPrincipal, s.body.collectedFee], [200, '500.00', '36.00']);
+      assert.ok((await reconcileSettlement(t.deps.db, bankB, '2026-02-16')).ok);
+      const books = await checkLedger(t.deps.db);
+      assert.ok(books.ok, JSON.stringify(books.failures));
+    });
+  });
+}
