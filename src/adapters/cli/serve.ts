@@ -25,7 +25,7 @@ export async function runServe(argv: string[]): Promise<void> {
   const stopWebhooks = startWebhookDispatcher(deps, 2_000);
   const out = process.stdout;
   out.write(`Fenqi is running on ${handle.kind === 'pglite' ? `embedded PostgreSQL (PGlite) in ${handle.location}` : handle.location}\n`);
-  out.write(`  API:      ${config.publicUrl}/v1\n  Docs:     ${config.publicUrl}/docs\n  OpenAPI:  ${config.publicUrl}/openapi.json\n  Health:   ${config.publicUrl}/healthz\n`);
+  out.write(`  Portal:   ${config.publicUrl}/portal  (customers; zh-CN, ?lang=en)\n  API:      ${config.publicUrl}/v1\n  Docs:     ${config.publicUrl}/docs\n  OpenAPI:  ${config.publicUrl}/openapi.json\n  Health:   ${config.publicUrl}/healthz\n`);
   if (config.seedDemo) out.write(`${seeded ? 'Seeded the demo store.' : 'Demo store already present.'}${demoBanner(config.publicUrl)}`);
   const stop = async () => { await stopWebhooks(); await app.close(); await handle.close(); process.exit(0); };
   process.once('SIGINT', stop);

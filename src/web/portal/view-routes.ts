@@ -1,0 +1,37 @@
+import type { FastifyInstance } from 'fastify';
+import { isUuid } from '../api-client.ts';
+import { maybe, need, sendPage } from '../request-context.ts';
+import type { PortalKit } from './kit.ts';
+import { billsPage } from './pages/bills.ts';
+import { notFoundPage } from './pages/errors.ts';
+import { homePage } from './pages/home.ts';
+import { planPage, plansPage } from './pages/plans.ts';
+import { paths } from './paths.ts';
+
+/** Home, bills, plans and one plan: read-only pages over the customer API. */
+export function viewRoutes(app: FastifyInstance, kit: PortalKit): void {
+  const { customerPage, hidden } = kit;
+  app.get(paths.home, hidden, customerPage(async (c, _req, reply) => {
+    const [current, line] = await Promise.all([c.api.currentBill(), c.api.creditLine()]);
+    return sendPage(reply, homePage(c.view(), need(current), need(line)));
+  }));
+
+  app.get(paths.bills, hidden, customerPage(async (c, _req, reply) => {
+    const [bills, plans] = await Promise.all([c.api.bills(), c.api.plans()]);
+    return sendPage(reply, billsPage(c.view(), need(bills), need(plans).plans));
+  }));
+
+  app.get(paths.plans, hidden, customerPage(async (c, _req, reply) => {
+    return sendPage(reply, plansPage(c.view(), need(await c.api.plans()).plans));
+  }));
+
+  app.get(`${paths.plans}/:planId`, hidden, customerPage(async (c, req, reply) => {
+    const { planId } = req.params as { planId: string };
+    if (!isUuid(planId)) return sendPage(reply, notFoundPage(c.view(), true), 404);
+    const [plan, quote] = await Promise.all([c.api.plan(planId), c.api.payoffQuote(planId)]);
+    const p = maybe(plan);
+    if (!p) return sendPage(reply, notFoundPage(c.view(), true), 404);
+    // A plan that cannot be paid off today (paid off, closed) answers 422: no quote to show.
+    return sendPage(reply, planPage(c.view(), p, quote.ok ? quote.body : null));
+  }));
+}

@@ -1,0 +1,38 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TestApp } from '../support/app.ts';
+import type { TestStore } from '../support/store.ts';
+
+export const CHROMIUM = '/usr/bin/chromium';
+/** Set when the browser suites cannot run here: node:test reports them skipped with this reason. */
+export const NO_BROWSER: string | false = existsSync(CHROMIUM) ? false : `no ${CHROMIUM}: apt-get install -y chromium fonts-noto-cjk to run the browser suites`;
+
+export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'];
+
+/**
+ * Screenshots go to docs/screenshots when UPDATE_SCREENSHOTS=1 (to refresh the README's
+ * pictures), otherwise to a temporary folder: a test run never dirties the work tree.
+ */
+export function screenshotDir(): string {
+  const dir = process.env.UPDATE_SCREENSHOTS === '1' ? join(process.cwd(), 'docs', 'screenshots') : join(tmpdir(), 'fenqi-screenshots');
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+/** A checkout with the item's name, so pages show what was bought. */
+export async function buy(t: TestApp, store: TestStore, phone: string, product: string, amount: string, orderId: string, description: string) {
+  const r = await t.api('POST', '/v1/merchant/plans', {
+    token: store.merchantToken, key: `order-${orderId}`,
+    body: { merchantOrderId: orderId, phone, productId: store.products[product], amount, description },
+  });
+  if (r.status !== 201) throw new Error(`checkout failed: ${JSON.stringify(r.body)}`);
+  return r.body as { id: string; customerId: string };
+}
+
+/** The newest login code texted to a phone (the test notifier keeps every message). */
+export function loginCode(t: TestApp, phone: string): string {
+  const sms = t.sent.filter((n) => n.to === phone && n.template === 'otp.login').at(-1);
+  if (!sms?.params.code) throw new Error(`no login code sent to ${phone}`);
+  return sms.params.code;
+}
