@@ -4,6 +4,7 @@ import { wire } from '../../wiring.ts';
 import { buildServer } from '../http/server.ts';
 import { hasAnyMerchant, seedDemoStore } from '../../app/demo/seed-demo-store.ts';
 import { startWebhookDispatcher } from '../../app/webhooks/dispatch-webhooks.ts';
+import { startNoticeDispatcher } from '../../app/notices/dispatch-notices.ts';
 import { UsageError } from './usage-error.ts';
 import { demoBanner } from './demo-banner.ts';
 
@@ -23,11 +24,12 @@ export async function runServe(argv: string[]): Promise<void> {
   const app = await buildServer(deps, { logger: false });
   await app.listen({ host: config.host, port: config.port });
   const stopWebhooks = startWebhookDispatcher(deps, 2_000);
+  const stopNotices = startNoticeDispatcher(deps, 5_000);
   const out = process.stdout;
   out.write(`Fenqi is running on ${handle.kind === 'pglite' ? `embedded PostgreSQL (PGlite) in ${handle.location}` : handle.location}\n`);
   out.write(`  Portal:   ${config.publicUrl}/portal  (customers; zh-CN, ?lang=en)\n  API:      ${config.publicUrl}/v1\n  Docs:     ${config.publicUrl}/docs\n  OpenAPI:  ${config.publicUrl}/openapi.json\n  Health:   ${config.publicUrl}/healthz\n`);
   if (config.seedDemo) out.write(`${seeded ? 'Seeded the demo store.' : 'Demo store already present.'}${demoBanner(config.publicUrl)}`);
-  const stop = async () => { await stopWebhooks(); await app.close(); await handle.close(); process.exit(0); };
+  const stop = async () => { await stopWebhooks(); await stopNotices(); await app.close(); await handle.close(); process.exit(0); };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
 }

@@ -9,6 +9,7 @@ import type { TxContext } from '../context.ts';
 import { loadAccountHolder, requireRecentReauth } from './account-holder.ts';
 import { amountsOwed, type PlanOwed } from './amounts-owed.ts';
 import { revokeAllSessions } from './sessions.ts';
+import { eraseNoticeData } from '../notices/erase-notice-data.ts';
 
 export interface AccountCancelled { cancelledAt: Date; notice: Notification }
 
@@ -48,6 +49,7 @@ export async function cancelAccount(ctx: TxContext, input: { customerId: string;
   // Frozen as a second lock behind the status check: no plan can ever be opened on this line again.
   await ctx.tx.updateTable('credit_lines').set({ frozen: true, frozen_reason: 'account cancelled', updated_at: ctx.at }).where('customer_id', '=', input.customerId).execute();
   await revokeAllSessions(ctx, input.customerId);
+  await eraseNoticeData(ctx.tx, input.customerId, ctx.at);
   await audit(ctx, 'customer.cancel', `customer:${input.customerId}`);
   // The confirmation goes to the number one last time (a hijacked session closing the account must not go unnoticed); it is not stored.
   const notice: Notification = { channel: 'sms', to: phone, template: 'account.cancelled', locale: 'zh-CN', params: {} };

@@ -1,0 +1,81 @@
+import { sql, type RawBuilder } from 'kysely';
+import type { BusinessDate } from '../../core/calendar/business-date.ts';
+import { parseLateChargeRule, type LateChargeRule } from '../../core/charges/late-charge-rule.ts';
+import type { PaymentRecord } from '../../core/charges/payment-history.ts';
+import type { InstallmentState } from '../../core/servicing/installment-state.ts';
+import { toState } from '../../adapters/db/plan-store.ts';
+import type { Tx } from '../../adapters/db/tx.ts';
+
+export interface PlanKey { customerId: string; planId: string }
+
+export interface LoadedPlan {
+  key: PlanKey;
+  status: string;
+  rule: LateChargeRule | { error: string };
+  daysPastDue: number;
+  bucket: string;
+  states: InstallmentState[];
+  history: Map<number, PaymentRecord[]>;
+  incomeDone: boolean;
+  chargesDone: boolean;
+}
+
+export const pairsOf = (keys: readonly PlanKey[]): RawBuilder<unknown> =>
+  sql`(values ${sql.join(keys.map((k) => sql`(${k.customerId}::uuid, ${k.planId}::uuid)`))})`;
+
+/**
+ * Takes the customers' locks in customer-id order — the same first lock a repayment takes,
+ * so a repayment for one of these customers simply waits for this short transaction — and
+ * loads what one day's close needs for each plan. Plans that no longer exist are dropped.
+ */
+export async function lockAndLoad(tx: Tx, keys: readonly PlanKey[], date: BusinessDate): Promise<LoadedPlan[]> {
+  if (keys.length === 0) return [];
+  const customers = [...new Set(keys.map((k) => k.customerId))].sort();
+  await sql`select customer_id from credit_lines where customer_id in (${sql.join(customers.map((c) => sql`${c}::uuid`))})
+            order by customer_id for update`.execute(tx);
+  const pairs = pairsOf(keys);
+  const plans = await sql<{ customer_id: string; id: string; status: string; late_charge_rule: unknown; days_past_due: number; delinquency_bucket: string }>`
+    select customer_id, id, status, late_charge_rule, days_past_due, delinquency_bucket from plans
+    where (customer_id, id) in (select * from ${pairs} as k(c, p)) order by customer_id, id`.execute(tx);
+  const installments = await sql<Parameters<typeof toState>[0]>`
+    select * from installments where (customer_id, plan_id) in (select * from ${pairs} as k(c, p)) order by plan_id, number`.execute(tx);
+  const history = await loadHistory(tx, pairs);
+  const done = await sql<{ plan_id: string; step: string }>`
+    select plan_id, step from close_accruals
+    where (customer_id, plan_id) in (select * from ${pairs} as k(c, p)) and business_date = ${date}::date`.execute(tx);
+  return plans.rows.map((p) => {
+    const rule = parseLateChargeRule(p.late_charge_rule);
+    return {
+      key: { customerId: p.customer_id, planId: p.id }, status: p.status, daysPastDue: p.days_past_due, bucket: p.delinquency_bucket,
+      rule: rule.ok ? rule.value : { error: `${rule.error.code}: ${rule.error.message}` },
+      states: installments.rows.filter((i) => i.plan_id === p.id).map(toState),
+      history: history.get(p.id) ?? new Map(),
+      incomeDone: done.rows.some((d) => d.plan_id === p.id && d.step === 'income'),
+      chargesDone: done.rows.some((d) => d.plan_id === p.id && d.step === 'charges'),
+    };
+  });
+}
+
+/**
+ * What reduced each installment's principal, interest and fee, by business date: allocations
+ * of posted (not reversed) repayments, and waivers not reversed. Penalty is left out because
+ * penalty never accrues on penalty.
+ */
+async function loadHistory(tx: Tx, pairs: RawBuilder<unknown>): Promise<Map<string, Map<number, PaymentRecord[]>>> {
+  const rows = await sql<{ plan_id: string; number: number; component: 'principal' | 'interest' | 'fee'; amount: number; date: string }>`
+    select a.plan_id, a.installment_number as number, a.component, a.amount_fen as amount, r.business_date as date
+    from allocations a join repayments r on r.customer_id = a.customer_id and r.id = a.repayment_id
+    where (a.customer_id, a.plan_id) in (select * from ${pairs} as k(c, p)) and r.status = 'posted' and a.component <> 'penalty'
+    union all
+    select w.plan_id, w.installment_number, w.component, w.amount_fen, w.business_date
+    from waivers w where (w.customer_id, w.plan_id) in (select * from ${pairs} as k(c, p)) and w.reversed_at is null and w.component <> 'penalty'`.execute(tx);
+  const byPlan = new Map<string, Map<number, PaymentRecord[]>>();
+  for (const r of rows.rows) {
+    const plan = byPlan.get(r.plan_id) ?? new Map<number, PaymentRecord[]>();
+    const list = plan.get(r.number) ?? [];
+    list.push({ date: r.date, [r.component]: r.amount });
+    plan.set(r.number, list);
+    byPlan.set(r.plan_id, plan);
+  }
+  return byPlan;
+}

@@ -1,0 +1,98 @@
+import type { Selectable } from 'kysely';
+import type { NoticesTable } from '../../adapters/db/schema.ts';
+import { daysBetween, type BusinessDate } from '../../core/calendar/business-date.ts';
+import { shanghaiDateOf } from '../../core/calendar/shanghai.ts';
+import type { LinkTarget } from '../../core/links/repayment-link.ts';
+import { DEFAULT_LOCALE, isBillKind, overdueDaysOf, type Locale, type NoticeKind } from '../../core/notices/kinds.ts';
+import { isLocale } from '../../core/notices/format.ts';
+import type { NoticeFacts } from '../../core/notices/templates.ts';
+import { getCustomerBill, getCustomerBills } from '../customers/views/customer-bills.ts';
+import type { AppDeps } from '../deps.ts';
+import type { EventFacts } from './enqueue-notice.ts';
+import type { NoticeSettings } from './ports.ts';
+
+export type NoticeRow = Selectable<NoticesTable>;
+
+/** Why a notice is not sent at all (recorded as its outcome). */
+export type SkipReason = 'nothing_due' | 'customer_unreachable' | 'disabled' | 'plan_not_found' | 'stale';
+
+export interface NoticeContent {
+  locale: Locale;
+  /** Everything the templates need except the link, which is signed per attempt. */
+  facts: NoticeFacts;
+  linkTarget: LinkTarget | null;
+  /** Portal path the inbox copy's button opens (the portal's own session, no token). */
+  actionPath: string | null;
+  addresses: { sms: string | null; email: string | null };
+}
+
+/**
+ * Reads what a notice says at the moment it is sent. Amounts come from the bill now, not
+ * from when the notice was queued: a customer who paid after the close queued "due today"
+ * gets nothing (skipped: nothing_due) rather than a request to pay twice. Addresses come
+ * from the customer row now too: a cancelled account (its phone erased) is unreachable, and
+ * no copy of a phone number is kept on the notice.
+ */
+export async function loadNoticeContent(deps: AppDeps, settings: NoticeSettings, row: NoticeRow, today: BusinessDate): Promise<NoticeContent | { skip: SkipReason }> {
+  const customer = await deps.db.selectFrom('customers').select(['phone', 'status']).where('id', '=', row.customer_id).executeTakeFirst();
+  if (!customer || customer.status !== 'active') return { skip: 'customer_unreachable' };
+  const contact = await deps.db.selectFrom('notice_contacts').select(['locale', 'email', 'email_verified_at'])
+    .where('customer_id', '=', row.customer_id).executeTakeFirst();
+  const locale: Locale = contact && isLocale(contact.locale) ? contact.locale : DEFAULT_LOCALE;
+  const addresses = { sms: customer.phone, email: contact?.email && contact.email_verified_at ? contact.email : null };
+  const kind = row.kind as NoticeKind;
+  const facts = row.facts as EventFacts;
+  const base = { locale, addresses };
+
+  if (isBillKind(kind) || kind === 'repayment_link') {
+    const bill = row.due_date ? await getCustomerBill(deps.db, row.customer_id, row.due_date, today) : null;
+    if (!bill?.ok || bill.value.outstanding === 0) return { skip: 'nothing_due' };
+    const b = bill.value;
+    const before = DAYS_BEFORE_DUE[kind];
+    if (before !== undefined && daysBetween(shanghaiDateOf(deps.clock.now()), b.dueDate) !== before) return { skip: 'stale' };
+    const days = overdueDaysOf(kind);
+    return {
+      ...base,
+      facts: { amountFen: b.outstanding, dueDate: b.dueDate, lateChargesFen: b.lateChargesSoFar, ...(days !== null ? { daysOverdue: days } : {}) },
+      linkTarget: { kind: 'bill', customerId: row.customer_id, dueDate: b.dueDate },
+      actionPath: payPath(settings, b.dueDate),
+    };
+  }
+  switch (kind) {
+    case 'payment_received':
+      return { ...base, facts: { amountFen: facts.amountFen!, paidOn: facts.paidOn! }, linkTarget: null, actionPath: null };
+    case 'credit_line_changed':
+      return { ...base, facts: { oldLimitFen: facts.oldLimitFen!, newLimitFen: facts.newLimitFen! }, linkTarget: null, actionPath: null };
+    case 'plan_paid_off': {
+      const plan = row.plan_id ? await deps.db.selectFrom('plans').innerJoin('merchants', 'merchants.id', 'plans.merchant_id')
+        .select('merchants.name').where('plans.customer_id', '=', row.customer_id).where('plans.id', '=', row.plan_id).executeTakeFirst() : undefined;
+      if (!plan) return { skip: 'plan_not_found' };
+      return { ...base, facts: { merchantName: plan.name }, linkTarget: null, actionPath: null };
+    }
+    case 'repayment_entrance_changed': {
+      // The link opens on the earliest bill still owing something, whatever the entrance does.
+      const bills = await getCustomerBills(deps.db, row.customer_id, today);
+      const open = bills.ok ? bills.value.find((b) => b.outstanding > 0) : undefined;
+      if (!open) return { skip: 'nothing_due' };
+      return {
+        ...base, facts: { entrance: facts.entrance!, effectiveDate: facts.effectiveDate!, dueDate: open.dueDate },
+        linkTarget: { kind: 'bill', customerId: row.customer_id, dueDate: open.dueDate }, actionPath: payPath(settings, open.dueDate),
+      };
+    }
+    default:
+      throw new Error(`no content loader for notice kind ${kind}`);
+  }
+}
+
+/**
+ * Reminders say "tomorrow" and "today" (and "in 3 days" by email): one that could not go out
+ * on its day — held by retries, quiet hours or a late start — is dropped, not sent wrong.
+ * Days are counted on the Shanghai calendar the customer reads it on, not the business date.
+ */
+const DAYS_BEFORE_DUE: Partial<Record<NoticeKind, number>> = { due_in_3_days: 3, due_tomorrow: 1, due_today: 0 };
+
+export function payPath(settings: NoticeSettings, dueDate: BusinessDate): string {
+  return settings.payPathTemplate.replace('{dueDate}', dueDate);
+}
+
+export const linkExpiryDate = (expiresAt: Date): BusinessDate => shanghaiDateOf(new Date(expiresAt.getTime() - 1));
