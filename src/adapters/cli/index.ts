@@ -4,6 +4,7 @@ import { runLedger } from './ledger.ts';
 import { runDemo } from './demo.ts';
 import { runEod, EOD_USAGE } from './eod.ts';
 import { runSettle, SETTLE_USAGE } from './settle.ts';
+import { runReconcile } from './reconcile.ts';
 import { UsageError } from './usage-error.ts';
 
 const USAGE = `usage: fenqi <command>
@@ -15,6 +16,7 @@ const USAGE = `usage: fenqi <command>
   eod --date D ...                        close business dates through D (日终)
           ${EOD_USAGE}
   ${SETTLE_USAGE}
+  reconcile --gateway NAME --date D      match a gateway's statement against payments (对账)
 Environment: FENQI_DATA_DIR (embedded data folder, default ./.fenqi), FENQI_DATABASE_URL (use a PostgreSQL server)`;
 
 type Command = (argv: string[]) => Promise<number | void>;
@@ -26,6 +28,7 @@ const COMMANDS: Record<string, Command> = {
   demo: (argv) => runDemo(argv, process.stdout),
   eod: (argv) => runEod(argv, process.stdout),
   settle: (argv) => runSettle(argv, process.stdout),
+  reconcile: (argv) => runReconcile(argv, process.stdout),
 };
 
 /** Runs one CLI command. Bad input: one line on stderr, exit 2. Anything else unexpected: exit 1. */

@@ -5,6 +5,8 @@ import { buildServer } from '../http/server.ts';
 import { hasAnyMerchant, seedDemoStore } from '../../app/demo/seed-demo-store.ts';
 import { startWebhookDispatcher } from '../../app/webhooks/dispatch-webhooks.ts';
 import { startNoticeDispatcher } from '../../app/notices/dispatch-notices.ts';
+import { startPaymentPoller } from '../../app/payments/poll-payments.ts';
+import { startAutoDebitRunner } from '../../app/payments/autodebit/run-autodebits.ts';
 import { UsageError } from './usage-error.ts';
 import { demoBanner } from './demo-banner.ts';
 
@@ -25,11 +27,13 @@ export async function runServe(argv: string[]): Promise<void> {
   await app.listen({ host: config.host, port: config.port });
   const stopWebhooks = startWebhookDispatcher(deps, 2_000);
   const stopNotices = startNoticeDispatcher(deps, 5_000);
+  const stopPoller = startPaymentPoller(deps, 30_000);
+  const stopAutoDebit = startAutoDebitRunner(deps, 60_000);
   const out = process.stdout;
   out.write(`Fenqi is running on ${handle.kind === 'pglite' ? `embedded PostgreSQL (PGlite) in ${handle.location}` : handle.location}\n`);
   out.write(`  Portal:   ${config.publicUrl}/portal  (customers; zh-CN, ?lang=en)\n  API:      ${config.publicUrl}/v1\n  Docs:     ${config.publicUrl}/docs\n  OpenAPI:  ${config.publicUrl}/openapi.json\n  Health:   ${config.publicUrl}/healthz\n`);
   if (config.seedDemo) out.write(`${seeded ? 'Seeded the demo store.' : 'Demo store already present.'}${demoBanner(config.publicUrl)}`);
-  const stop = async () => { await stopWebhooks(); await stopNotices(); await app.close(); await handle.close(); process.exit(0); };
+  const stop = async () => { await stopWebhooks(); await stopNotices(); await stopPoller(); await stopAutoDebit(); await app.close(); await handle.close(); process.exit(0); };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
 }

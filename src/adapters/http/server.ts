@@ -13,7 +13,12 @@ import { customerAuthRoutes } from './routes/customer-auth.ts';
 import { customerRoutes } from './routes/customer.ts';
 import { staffServicingRoutes } from './routes/staff-servicing.ts';
 import { customerRepaymentRoutes } from './routes/customer-repayments.ts';
+import { noticeRoutes } from './routes/notices.ts';
+import { partnerRoutes } from './routes/partners.ts';
+import { entranceRoutes } from './routes/entrances.ts';
+import { paymentRoutes } from './routes/payments.ts';
 import { maskPhonesIn } from '../../core/privacy/mask.ts';
+import { webRoutes } from '../../web/plugin.ts';
 
 export interface ServerOptions { logger?: boolean }
 
@@ -59,5 +64,10 @@ export async function buildServer(deps: AppDeps, options: ServerOptions = {}): P
   await app.register(customerRoutes(deps));
   await app.register(staffServicingRoutes(deps));
   await app.register(customerRepaymentRoutes(deps));
+  await app.register(noticeRoutes(deps));
+  await app.register(partnerRoutes(deps));
+  await app.register(entranceRoutes(deps));
+  await app.register(webRoutes(deps));
+  await app.register(paymentRoutes(deps));
   return app;
 }

@@ -3,6 +3,10 @@ import * as m0001 from './0001-foundation.ts';
 import * as m0002 from './0002-admin.ts';
 import * as m0003 from './0003-customer-identity.ts';
 import * as m0004 from './0004-payments.ts';
+import * as m0005 from './0005-daily-close.ts';
+import * as m0006 from './0006-notices.ts';
+import * as m0007 from './0007-partners.ts';
+import * as m0008p from './0008-payments-autodebit.ts';
 
 /**
  * The one migration set for PGlite and PostgreSQL. Forward-only: a migration is never
@@ -14,6 +18,10 @@ const MIGRATIONS: Record<string, Migration> = {
   '0002-admin': m0002,
   '0003-customer-identity': m0003,
   '0004-payments': m0004,
+  '0005-daily-close': m0005,
+  '0006-notices': m0006,
+  '0007-partners': m0007,
+  '0008-payments-autodebit': m0008p,
 };
 
 export const migrationProvider: MigrationProvider = {
