@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../adapters/db/tx.ts';
 import type { BusinessDate } from '../core/calendar/business-date.ts';
+import { trialBalance } from './admin/trial-balance.ts';
 
 export interface AccountTotal { account: string; debitFen: number; creditFen: number }
 export interface LedgerCheckReport {
@@ -31,16 +32,8 @@ const LIMIT = 50;
  * each credit balance equals its ledger account.
  */
 export async function checkLedger(db: Db, range: { from?: BusinessDate; to?: BusinessDate } = {}): Promise<LedgerCheckReport> {
-  const from = range.from ?? '0001-01-01';
-  const to = range.to ?? '9999-12-31';
-  const accounts = await sql<{ account: string; debit: number; credit: number }>`
-    select account, sum(debit)::bigint as debit, sum(credit)::bigint as credit from (
-      select debit_account as account, amount_fen as debit, 0::bigint as credit from postings where business_date between ${from} and ${to}
-      union all
-      select credit_account, 0::bigint, amount_fen from postings where business_date between ${from} and ${to}
-    ) x group by account order by account`.execute(db);
-  const debitFen = accounts.rows.reduce((s, r) => s + r.debit, 0);
-  const creditFen = accounts.rows.reduce((s, r) => s + r.credit, 0);
+  const balance = await trialBalance(db, range);
+  const { debitFen, creditFen } = balance.totals;
 
   const empty = await sql<{ id: string }>`
     select e.id from journal_entries e where not exists (select 1 from postings p where p.customer_id = e.customer_id and p.entry_id = e.id) limit ${LIMIT}`.execute(db);
@@ -127,7 +120,7 @@ export async function checkLedger(db: Db, range: { from?: BusinessDate; to?: Bus
   return {
     ok: Object.values(failures).every((list) => list.length === 0),
     range, totals: { debitFen, creditFen },
-    accounts: accounts.rows.map((r) => ({ account: r.account, debitFen: r.debit, creditFen: r.credit })),
+    accounts: balance.lines.map((l) => ({ account: l.account, debitFen: l.debitFen, creditFen: l.creditFen })),
     failures, counts: counts.rows[0]!,
   };
 }
