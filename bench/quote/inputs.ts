@@ -1,7 +1,7 @@
 import { Loan, type LoanInstance, type LoanType } from 'loanjs';
+import { addDays } from '../../src/core/calendar/business-date.ts';
 import { formatYuan } from '../../src/core/money/parse.ts';
-import { parsePercent } from '../../src/core/money/rate.ts';
-import { buildQuote, parseQuoteRequest, quote, type Quote, type QuoteRequest, type QuoteTerms } from '../../src/core/pricing/quote.ts';
+import { buildQuote, parseQuoteRequest, pricingInputFor, quote, type Quote, type QuoteRequest, type QuoteTerms } from '../../src/core/pricing/quote.ts';
 import { pricingMethod } from '../../src/core/pricing/registry.ts';
 import type { PricingInput, PricingMethod, ScheduledInstallment } from '../../src/core/pricing/types.ts';
 
@@ -16,6 +16,12 @@ export const METHOD_PAIRS = [
 ] as const satisfies readonly { method: string; loanType: LoanType }[];
 export type MethodPair = (typeof METHOD_PAIRS)[number];
 
+/**
+ * Every loan's first due date, unless --first-due-days spreads them over that many days (loan k
+ * gets FIRST_DUE + k mod N). Quotes priced on one day share a first due date, which is what
+ * Fenqi's due-date memo counts on; spreading them over more days than the memo holds shows the
+ * cost when it misses.
+ */
 const FIRST_DUE = '2026-01-15';
 /** Above every generated rate, so no quote is refused and every call does the full work. */
 const APR_CAP_PERCENT = '36';
@@ -48,31 +54,31 @@ function prng(seed: number): () => number {
 
 /**
  * Amounts from ¥100.00 to ¥100,000.00 with random fen; annual rates 3.00%–23.99% in basis
- * points, the range consumer installment products are quoted in under the 24% line.
+ * points, the range consumer installment products are quoted in under the 24% line. The
+ * amounts and rates do not depend on firstDueDays.
  */
-export function makeCases(count: number, terms: number, pair: MethodPair, seed = 20260115): LoanCase[] {
+export function makeCases(count: number, terms: number, pair: MethodPair, seed = 20260115, firstDueDays = 1): LoanCase[] {
   const rand = prng(seed);
   const cases: LoanCase[] = [];
   for (let k = 0; k < count; k++) {
     const amountFen = 10_000 + Math.floor(rand() * 9_990_001);
     const bp = 300 + Math.floor(rand() * 2_100);
-    cases.push(makeCase(amountFen, String(bp / 100), terms, pair));
+    cases.push(makeCase(amountFen, String(bp / 100), terms, pair, addDays(FIRST_DUE, k % firstDueDays)));
   }
   return cases;
 }
 
-function makeCase(amountFen: number, ratePercent: string, terms: number, pair: MethodPair): LoanCase {
+function makeCase(amountFen: number, ratePercent: string, terms: number, pair: MethodPair, firstDue: string): LoanCase {
   const request: QuoteRequest = {
-    amount: formatYuan(amountFen), terms, method: pair.method, firstDue: FIRST_DUE,
+    amount: formatYuan(amountFen), terms, method: pair.method, firstDue,
     annualRate: ratePercent, aprCapPercent: APR_CAP_PERCENT,
   };
   const parsed = parseQuoteRequest(request);
   if (!parsed.ok) throw new Error(`bench input rejected: ${parsed.error.message}`);
-  const rate = parsePercent(ratePercent);
-  if (!rate.ok) throw new Error(rate.error.message);
   return {
     amountFen, ratePercent, terms, request, parsed: parsed.value,
-    pricing: { financed: amountFen, terms, firstDue: FIRST_DUE, rounding: parsed.value.rounding, annualRate: rate.value },
+    // Built as buildQuote builds it, so the schedule-only job passes the object shape production passes.
+    pricing: pricingInputFor(parsed.value),
     method: pricingMethod(pair.method)!,
     amountYuan: amountFen / 100, rateNumber: Number(ratePercent), loanType: pair.loanType,
   };

@@ -4,7 +4,22 @@
  * machine is shared and noisy; absolute ops/s are printed for context only.
  *
  *   npx tsx bench/quote/run.ts [--json] [--rounds 9] [--batch-ms 200] [--cases 256] [--terms 12,36]
+ *   npx tsx bench/quote/run.ts --methods equal-principal   # one method pair per process (see below)
+ *   npx tsx bench/quote/run.ts --clock wall                # wall time instead of process CPU time
  *   npx tsx bench/quote/run.ts --only fenqi-quote     # one implementation, for --cpu-prof
+ *   npx tsx bench/quote/run.ts --first-due-days 1000 --cases 1000   # every loan its own first due date
+ *
+ * By default all loans share one first due date (quotes priced on one day do), so Fenqi's
+ * due-date memo hits; with more distinct first-due dates than the memo holds it always misses.
+ *
+ * Two things about the machine and the JIT that move the ratio, and what the options do about them:
+ * - The machine is shared, so wall time counts other processes' slices. The default clock is
+ *   this process's CPU time (process.cpuUsage: user + system, GC threads included), which
+ *   moved ±10% per round under a load average of 10 where wall time moved 2×.
+ * - loanjs picks its per-row function from the loan type; a process that prices both types
+ *   makes that call polymorphic and loanjs's diminishing schedule ~3× slower. The default run
+ *   prices both (as an application offering both would); `--methods equal-principal` alone
+ *   measures loanjs's diminishing at its best.
  */
 import { parseArgs } from 'node:util';
 import { formatMachine, machineInfo } from '../db-baseline/machine.ts';
@@ -17,6 +32,9 @@ interface Options {
   batchMs: number;
   cases: number;
   terms: number[];
+  firstDueDays: number;
+  pairs: MethodPair[];
+  clock: 'cpu' | 'wall';
   only?: ImplName;
 }
 
@@ -44,15 +62,25 @@ function parseOptions(): Options {
       'batch-ms': { type: 'string', default: '200' },
       cases: { type: 'string', default: '256' },
       terms: { type: 'string', default: '12,36' },
+      'first-due-days': { type: 'string', default: '1' },
+      methods: { type: 'string', default: METHOD_PAIRS.map((p) => p.method).join(',') },
+      clock: { type: 'string', default: 'cpu' },
       only: { type: 'string' },
     },
   });
+  const pairs = values.methods!.split(',').map((m) => {
+    const pair = METHOD_PAIRS.find((p) => p.method === m);
+    if (!pair) throw new Error(`--methods takes ${METHOD_PAIRS.map((p) => p.method).join(', ')}; got ${m}`);
+    return pair;
+  });
+  if (values.clock !== 'cpu' && values.clock !== 'wall') throw new Error(`--clock must be cpu or wall; got ${values.clock}`);
   if (values.only !== undefined && !IMPL_NAMES.includes(values.only as ImplName)) {
     throw new Error(`--only must be one of ${IMPL_NAMES.join(', ')}`);
   }
   return {
     json: values.json!, rounds: positive(values.rounds!, 'rounds'), batchMs: positive(values['batch-ms']!, 'batch-ms'),
     cases: positive(values.cases!, 'cases'), terms: values.terms!.split(',').map((t) => positive(t, 'terms')),
+    firstDueDays: positive(values['first-due-days']!, 'first-due-days'), pairs, clock: values.clock,
     ...(values.only ? { only: values.only as ImplName } : {}),
   };
 }
@@ -63,10 +91,14 @@ function positive(text: string, name: string): number {
   return n;
 }
 
-/** Runs whole passes over the cases until batchMs has elapsed; returns operations per second. */
-function timeBatch(fn: (c: LoanCase) => number, cases: readonly LoanCase[], batchMs: number): number {
+/**
+ * Runs whole passes over the cases until batchMs of wall time has elapsed; returns operations
+ * per second of the chosen clock (process CPU time or wall time).
+ */
+function timeBatch(fn: (c: LoanCase) => number, cases: readonly LoanCase[], batchMs: number, clock: Options['clock']): number {
   let local = 0;
   let ops = 0;
+  const cpuStart = process.cpuUsage();
   const start = performance.now();
   let now = start;
   do {
@@ -74,14 +106,16 @@ function timeBatch(fn: (c: LoanCase) => number, cases: readonly LoanCase[], batc
     ops += cases.length;
     now = performance.now();
   } while (now - start < batchMs);
+  const cpu = process.cpuUsage(cpuStart);
   sink += local;
-  return ops / ((now - start) / 1000);
+  const seconds = clock === 'cpu' ? (cpu.user + cpu.system) / 1e6 : (now - start) / 1000;
+  return ops / seconds;
 }
 
 function makeJobs(o: Options): Job[] {
   const impls = o.only ? [o.only] : IMPL_NAMES;
-  return o.terms.flatMap((terms) => METHOD_PAIRS.flatMap((pair) => {
-    const cases = makeCases(o.cases, terms, pair);
+  return o.terms.flatMap((terms) => o.pairs.flatMap((pair) => {
+    const cases = makeCases(o.cases, terms, pair, undefined, o.firstDueDays);
     return impls.map((impl) => ({ terms, pair, impl, cases }));
   }));
 }
@@ -98,7 +132,7 @@ function measure(jobs: Job[], o: Options): number[][] {
     let order = jobs.map((_, k) => (k + shift) % jobs.length);
     if (round % 2 === 1) order = order.reverse();
     for (const k of order) {
-      const ops = timeBatch(IMPLS[jobs[k]!.impl], jobs[k]!.cases, o.batchMs);
+      const ops = timeBatch(IMPLS[jobs[k]!.impl], jobs[k]!.cases, o.batchMs, o.clock);
       if (round >= 0) samples[k]!.push(ops);
     }
   }
@@ -112,7 +146,7 @@ const median = (xs: readonly number[]): number => {
 };
 
 function summarise(jobs: Job[], samples: number[][], o: Options): SpeedRow[] {
-  return o.terms.flatMap((terms) => METHOD_PAIRS.map((pair) => {
+  return o.terms.flatMap((terms) => o.pairs.map((pair) => {
     const of = (impl: ImplName) => samples[jobs.findIndex((j) => j.terms === terms && j.pair === pair && j.impl === impl)];
     const row: SpeedRow = { terms, method: pair.method, loanType: pair.loanType, opsPerSec: {}, ratioToLoanjs: {} };
     const base = of('loanjs');
@@ -130,8 +164,8 @@ function summarise(jobs: Job[], samples: number[][], o: Options): SpeedRow[] {
 }
 
 function accuracy(o: Options): AccuracyRow[] {
-  return o.terms.flatMap((terms) => METHOD_PAIRS.map((pair) => ({
-    terms, method: pair.method, loanType: pair.loanType, ...compareWithLoanjs(makeCases(o.cases, terms, pair)),
+  return o.terms.flatMap((terms) => o.pairs.map((pair) => ({
+    terms, method: pair.method, loanType: pair.loanType, ...compareWithLoanjs(makeCases(o.cases, terms, pair, undefined, o.firstDueDays)),
   })));
 }
 
@@ -167,7 +201,8 @@ function main(): void {
     return;
   }
   console.log(`Machine: ${formatMachine(machine)}`);
-  console.log(`Options: ${o.cases} loans per row (¥100–¥100,000, 3.00%–23.99%), ${o.rounds} rounds × ${o.batchMs} ms per job, interleaved; ratios are per-round medians (min–max).\n`);
+  const firstDue = o.firstDueDays === 1 ? 'one first due date' : `first due dates over ${o.firstDueDays} days`;
+  console.log(`Options: ${o.cases} loans per row (¥100–¥100,000, 3.00%–23.99%, ${firstDue}), methods ${o.pairs.map((p) => p.method).join(' + ')} in this process, ${o.rounds} rounds × ${o.batchMs} ms per job, interleaved; ops/s of ${o.clock === 'cpu' ? 'process CPU time' : 'wall time'}; ratios are per-round medians (min–max).\n`);
   console.log(speedTable(speed));
   if (acc.length) console.log(`\n${accuracyTable(acc)}`);
   if (sink === 0) console.log('\n(sink 0)');

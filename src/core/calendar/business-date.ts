@@ -22,8 +22,17 @@ export function parseBusinessDate(input: unknown, field = 'date'): Result<Busine
   return ok(input);
 }
 
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+/** "01".."31": schedules format a date per installment, and padStart was a visible cost. */
+const TWO_DIGITS = Array.from({ length: 32 }, (_, n) => String(n).padStart(2, '0'));
+
+export function isLeapYear(year: number): boolean {
+  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+}
+
+/** Proleptic Gregorian, by arithmetic: no Date object per call (this runs once per installment). */
 export function daysInMonth(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+  return month === 2 && isLeapYear(year) ? 29 : MONTH_DAYS[month - 1]!;
 }
 
 export function splitDate(date: BusinessDate): { year: number; month: number; day: number } {
@@ -31,7 +40,8 @@ export function splitDate(date: BusinessDate): { year: number; month: number; da
 }
 
 export function formatDate(year: number, month: number, day: number): BusinessDate {
-  return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+  const y = year >= 1000 ? String(year) : String(year).padStart(4, '0');
+  return `${y}-${TWO_DIGITS[month]}-${TWO_DIGITS[day]}`;
 }
 
 export function toEpochDay(date: BusinessDate): number {
@@ -67,11 +77,53 @@ export function addMonthsClamped(anchor: BusinessDate, months: number, day: numb
 
 /** Due dates for n monthly installments: the first on firstDue, then the same day each month. */
 export function monthlyDueDates(firstDue: BusinessDate, terms: number, dueDay?: number): BusinessDate[] {
-  const day = dueDay ?? splitDate(firstDue).day;
-  const dates: BusinessDate[] = [];
-  for (let k = 0; k < terms; k++) dates.push(k === 0 ? firstDue : addMonthsClamped(firstDue, k, day));
+  // firstDue is split once and the month advanced by arithmetic; same dates as addMonthsClamped(firstDue, k, day).
+  const { year, month, day: firstDay } = splitDate(firstDue);
+  const day = dueDay ?? firstDay;
+  const dates = new Array<BusinessDate>(terms);
+  dates[0] = firstDue;
+  let index = year * 12 + (month - 1);
+  for (let k = 1; k < terms; k++) {
+    index++;
+    const y = Math.floor(index / 12);
+    const m = (index % 12) + 1;
+    dates[k] = formatDate(y, m, Math.min(day, daysInMonth(y, m)));
+  }
   return dates;
 }
+
+/**
+ * monthlyDueDates, remembered: quotes priced on one day nearly all share a first due date and a
+ * few term counts, and formatting the date strings was the largest cost of a schedule. Pure
+ * (the same dates for the same arguments). A fixed table of DUE_DATE_SLOTS entries, each
+ * argument triple in one slot chosen by its digits, a newcomer replacing the occupant: bounded
+ * and cheap when it misses too (a Map that was emptied when full made every miss 4× the cost of
+ * formatting the dates afresh, by promoting its garbage to the old generation).
+ * Every caller shares the arrays, hence `readonly`; they are not frozen at run time because V8
+ * reads frozen arrays markedly slower (a quarter of an equal-principal schedule's time).
+ */
+export function sharedMonthlyDueDates(firstDue: BusinessDate, terms: number, dueDay?: number): readonly BusinessDate[] {
+  // Consecutive quotes mostly repeat the last arguments: three comparisons and done.
+  let entry = lastDueDates;
+  if (entry.firstDue === firstDue && entry.terms === terms && entry.dueDay === dueDay) return entry.dates;
+  // Any spread will do, correctness rests on the comparison below; a string that is not a date
+  // gives NaN, slot 0. The day, month and year digits keep nearby dates in different slots.
+  const slot = (firstDue.charCodeAt(3) * 409 + firstDue.charCodeAt(6) * 31 + firstDue.charCodeAt(8) * 10 + firstDue.charCodeAt(9)
+    + terms * 7 + (dueDay ?? 0) * 13) & (DUE_DATE_SLOTS - 1);
+  entry = dueDateSlots[slot]!;
+  if (!(entry.firstDue === firstDue && entry.terms === terms && entry.dueDay === dueDay)) {
+    entry = { firstDue, terms, dueDay, dates: monthlyDueDates(firstDue, terms, dueDay) };
+    dueDateSlots[slot] = entry;
+  }
+  lastDueDates = entry;
+  return entry.dates;
+}
+
+interface DueDatesEntry { firstDue: BusinessDate; terms: number; dueDay: number | undefined; dates: readonly BusinessDate[] }
+const DUE_DATE_SLOTS = 256; // a power of two
+const EMPTY_ENTRY: DueDatesEntry = { firstDue: '', terms: 0, dueDay: undefined, dates: [] };
+const dueDateSlots: DueDatesEntry[] = new Array<DueDatesEntry>(DUE_DATE_SLOTS).fill(EMPTY_ENTRY);
+let lastDueDates = EMPTY_ENTRY;
 
 export function compareDates(a: BusinessDate, b: BusinessDate): number {
   return a < b ? -1 : a > b ? 1 : 0;

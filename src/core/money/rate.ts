@@ -25,22 +25,32 @@ export function parsePercent(input: unknown, field = 'rate'): Result<Rate, Domai
   if (text.startsWith('-')) return err(domainError('rate_invalid', `${field} must not be negative; got "${text}"`, field));
   const m = PERCENT.exec(text);
   if (!m) return err(domainError('rate_invalid', `${field} must be a percent with at most 6 decimals, like "4.9"; got "${text}"`, field));
-  const frac = (m[2] ?? '').replace(/0+$/, '');
-  const num = Number(m[1]! + frac);
-  const den = 100 * 10 ** frac.length;
-  const percent = frac ? `${Number(m[1])}.${frac}` : String(Number(m[1]));
-  return ok(reduce({ num, den, percent }));
+  // Digits by arithmetic rather than string joins and a regex replace: every quote parses two rates.
+  const digits = m[2] ?? '';
+  let places = digits.length;
+  while (places > 0 && digits.charCodeAt(places - 1) === 48 /* '0' */) places--;
+  const whole = Number(m[1]);
+  const frac = digits.slice(0, places);
+  const scale = 10 ** places;
+  // At most 4 + 6 digits: num and den stay far below 2^53, so this is exact.
+  const num = whole * scale + (places > 0 ? Number(frac) : 0);
+  const percent = places > 0 ? `${whole}.${frac}` : String(whole);
+  return ok(reduce(num, 100 * scale, percent));
 }
 
 function gcd(a: number, b: number): number {
-  while (b) [a, b] = [b, a % b];
+  while (b) {
+    const r = a % b;
+    a = b;
+    b = r;
+  }
   return a;
 }
 
-function reduce(rate: Rate): Rate {
-  if (rate.num === 0) return { ...rate, num: 0, den: 1 };
-  const g = gcd(rate.num, rate.den);
-  return { num: rate.num / g, den: rate.den / g, percent: rate.percent };
+function reduce(num: number, den: number, percent: string): Rate {
+  if (num === 0) return { num: 0, den: 1, percent };
+  const g = gcd(num, den);
+  return { num: num / g, den: den / g, percent };
 }
 
 export function rateToNumber(rate: Rate): number {

@@ -1,6 +1,6 @@
-import { mulDiv, splitEvenly } from '../money/fen.ts';
-import { monthlyDueDates } from '../calendar/business-date.ts';
-import { assemble, zeros } from './shared.ts';
+import { evenShare, mulDiv } from '../money/fen.ts';
+import { sharedMonthlyDueDates } from '../calendar/business-date.ts';
+import { evenPrincipalRows } from './shared.ts';
 import type { PricingMethod } from './types.ts';
 
 /**
@@ -16,14 +16,14 @@ export const feePerPeriod: PricingMethod = {
   needs: ['monthlyFeeRate|totalFeeRate'],
   schedule(input) {
     const { financed, terms, rounding } = input;
-    const principal = splitEvenly(financed, terms, rounding);
-    let fee: number[];
+    const dates = sharedMonthlyDueDates(input.firstDue, terms, input.dueDay);
     if (input.monthlyFeeRate) {
-      fee = new Array<number>(terms).fill(mulDiv(financed, input.monthlyFeeRate.num, input.monthlyFeeRate.den, rounding));
-    } else {
-      const rate = input.totalFeeRate!;
-      fee = splitEvenly(mulDiv(financed, rate.num, rate.den, rounding), terms, rounding);
+      const { num, den } = input.monthlyFeeRate;
+      return evenPrincipalRows(financed, terms, rounding, dates, mulDiv(financed, num, den, rounding));
     }
-    return assemble(monthlyDueDates(input.firstDue, terms, input.dueDay), financed, principal, zeros(terms), fee);
+    const { num, den } = input.totalFeeRate!;
+    const totalFee = mulDiv(financed, num, den, rounding);
+    const feeShare = evenShare(totalFee, terms, rounding);
+    return evenPrincipalRows(financed, terms, rounding, dates, feeShare, totalFee - feeShare * (terms - 1));
   },
 };

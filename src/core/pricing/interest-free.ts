@@ -1,6 +1,5 @@
-import { splitEvenly } from '../money/fen.ts';
-import { monthlyDueDates } from '../calendar/business-date.ts';
-import { assemble, zeros } from './shared.ts';
+import { sharedMonthlyDueDates } from '../calendar/business-date.ts';
+import { evenPrincipalRows } from './shared.ts';
 import type { PricingMethod } from './types.ts';
 
 /** 免息: the customer repays the financed amount in equal parts; any subsidy is the merchant's cost (see merchantSubsidy). */
@@ -10,6 +9,6 @@ export const interestFree: PricingMethod = {
   needs: [],
   schedule(input) {
     const { financed, terms, rounding } = input;
-    return assemble(monthlyDueDates(input.firstDue, terms, input.dueDay), financed, splitEvenly(financed, terms, rounding), zeros(terms), zeros(terms));
+    return evenPrincipalRows(financed, terms, rounding, sharedMonthlyDueDates(input.firstDue, terms, input.dueDay));
   },
 };

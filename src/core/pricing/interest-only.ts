@@ -1,7 +1,7 @@
 import { mulDiv } from '../money/fen.ts';
-import { monthlyDueDates } from '../calendar/business-date.ts';
-import { assemble } from './shared.ts';
-import type { PricingMethod } from './types.ts';
+import { sharedMonthlyDueDates } from '../calendar/business-date.ts';
+import { installment } from './shared.ts';
+import type { PricingMethod, ScheduledInstallment } from './types.ts';
 
 /** 先息后本: interest on the full balance each period; all principal with the last installment. */
 export const interestOnly: PricingMethod = {
@@ -10,10 +10,12 @@ export const interestOnly: PricingMethod = {
   needs: ['annualRate'],
   schedule(input) {
     const { financed, terms, rounding } = input;
-    const rate = input.annualRate!;
-    const monthly = mulDiv(financed, rate.num, rate.den * 12, rounding);
-    const principal = new Array<number>(terms).fill(0);
-    principal[terms - 1] = financed;
-    return assemble(monthlyDueDates(input.firstDue, terms, input.dueDay), financed, principal, new Array<number>(terms).fill(monthly), new Array<number>(terms).fill(0));
+    const { num, den } = input.annualRate!;
+    const interest = mulDiv(financed, num, den * 12, rounding);
+    const dates = sharedMonthlyDueDates(input.firstDue, terms, input.dueDay);
+    const rows: ScheduledInstallment[] = [];
+    for (let k = 0; k < terms - 1; k++) rows.push(installment(k, dates[k]!, 0, interest, 0, financed));
+    rows.push(installment(terms - 1, dates[terms - 1]!, financed, interest, 0, 0));
+    return rows;
   },
 };

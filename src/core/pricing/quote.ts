@@ -1,4 +1,4 @@
-import { mulDiv, sumFen, type Fen } from '../money/fen.ts';
+import { assertFen, mulDiv, type Fen } from '../money/fen.ts';
 import { parseYuan } from '../money/parse.ts';
 import { parsePercent, rateToNumber, type Rate } from '../money/rate.ts';
 import { DEFAULT_ROUNDING, isRoundingMode, type RoundingMode } from '../money/rounding.ts';
@@ -7,7 +7,7 @@ import { domainError, type DomainError } from '../errors.ts';
 import { err, invariant, ok, type Result } from '../result.ts';
 import { annualisedIrr, formatPercent } from './apr.ts';
 import { pricingMethod, PRICING_METHOD_CODES } from './registry.ts';
-import type { ScheduledInstallment } from './types.ts';
+import type { PricingInput, ScheduledInstallment } from './types.ts';
 
 export const DEFAULT_APR_CAP_PERCENT = '24';
 export const MAX_TERMS = 360;
@@ -126,6 +126,19 @@ function parseDownPayment(req: QuoteRequest, amount: Fen, rounding: RoundingMode
   return ok(down);
 }
 
+/**
+ * What the pricing method is given for validated terms. Always the same keys in the same order
+ * (dueDay present even when undefined): the methods' property reads then see one object shape,
+ * where a conditional spread made two and, in a benchmark, let V8 settle on slower code for
+ * equal-installment in about one process in five.
+ */
+export function pricingInputFor(t: QuoteTerms): PricingInput {
+  return {
+    financed: t.amount - t.downPayment, terms: t.terms, firstDue: t.firstDue, dueDay: t.dueDay || undefined, rounding: t.rounding,
+    annualRate: t.annualRate, monthlyFeeRate: t.monthlyFeeRate, totalFeeRate: t.totalFeeRate, subsidyRate: t.subsidyRate,
+  };
+}
+
 /** Computes the schedule and disclosure for validated terms; refuses products over the APR cap. */
 export function buildQuote(t: QuoteTerms): Parsed<Quote> {
   const method = pricingMethod(t.method);
@@ -138,19 +151,26 @@ export function buildQuote(t: QuoteTerms): Parsed<Quote> {
     }
   }
   if (t.monthlyFeeRate && t.totalFeeRate) return err(domainError('rate_invalid', 'give monthlyFeeRate or totalFeeRate, not both', 'totalFeeRate'));
-  const financed = t.amount - t.downPayment;
+  const input = pricingInputFor(t);
+  const { financed } = input;
   invariant(financed > 0, 'financed amount is positive');
-  const installments = method.schedule({
-    financed, terms: t.terms, firstDue: t.firstDue, rounding: t.rounding, annualRate: t.annualRate,
-    monthlyFeeRate: t.monthlyFeeRate, totalFeeRate: t.totalFeeRate, subsidyRate: t.subsidyRate, ...(t.dueDay ? { dueDay: t.dueDay } : {}),
-  });
-  invariant(sumFen(installments.map((i) => i.principal)) === financed, 'principal parts add up to the financed amount');
-  const apr = annualisedIrr(financed, installments.map((i) => i.total));
+  const installments = method.schedule(input);
+  // One pass for the invariant, the totals and the cash flows the APR is computed from.
+  let principalSum = 0, totalInterest = 0, totalFees = 0;
+  const payments: Fen[] = [];
+  for (const row of installments) {
+    principalSum += row.principal;
+    totalInterest += row.interest;
+    totalFees += row.fee;
+    payments.push(row.total);
+  }
+  invariant(principalSum === financed, 'principal parts add up to the financed amount');
+  assertFen(totalInterest, 'total interest');
+  assertFen(totalFees, 'total fees');
+  const apr = annualisedIrr(financed, payments);
   if (apr > rateToNumber(t.aprCap) + 1e-12) {
     return err(domainError('apr_above_cap', `APR ${formatPercent(apr)}% exceeds the cap of ${t.aprCap.percent}%`, 'apr', { apr: formatPercent(apr), cap: t.aprCap.percent }));
   }
-  const totalInterest = sumFen(installments.map((i) => i.interest));
-  const totalFees = sumFen(installments.map((i) => i.fee));
   const merchantSubsidy = t.method === 'interest-free' && t.subsidyRate ? mulDiv(financed, t.subsidyRate.num, t.subsidyRate.den, t.rounding) : 0;
   return ok({
     amount: t.amount, downPayment: t.downPayment, financed, terms: t.terms, method: t.method, rounding: t.rounding,
