@@ -1,7 +1,7 @@
 /**
  * Load generator, run as a child process so its CPU is not the server's: `clients` loops,
  * each posting repayments back to back over keep-alive for `seconds`, every request with
- * its own Idempotency-Key. Prints one JSON line: count, errors, latency percentiles.
+ * its own Idempotency-Key. Prints one JSON line: count, errors, latency percentiles, CPU used.
  */
 import { Agent, request } from 'undici';
 
@@ -13,6 +13,8 @@ const latencies: number[] = [];
 let errors = 0;
 let firstError = '';
 const deadline = performance.now() + job.seconds * 1000;
+// CPU from here on: the requests, not starting Node and compiling this file.
+const cpuStart = process.cpuUsage();
 
 async function loop(worker: number) {
   let n = 0;
@@ -32,7 +34,8 @@ async function loop(worker: number) {
 }
 
 await Promise.all(Array.from({ length: job.clients }, (_, w) => loop(w)));
+const cpu = process.cpuUsage(cpuStart);
 await agent.close();
 latencies.sort((a, b) => a - b);
 const pct = (p: number) => latencies.length ? latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))]! : 0;
-process.stdout.write(`${JSON.stringify({ count: latencies.length, errors, firstError, p50: pct(0.5), p99: pct(0.99), seconds: job.seconds })}\n`);
+process.stdout.write(`${JSON.stringify({ cpuUs: cpu.user + cpu.system, count: latencies.length, errors, firstError, p50: pct(0.5), p99: pct(0.99), seconds: job.seconds })}\n`);

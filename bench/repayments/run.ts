@@ -3,31 +3,47 @@
  * validation, idempotency, allocation, ledger, outbox, audit) at 1, 8 and 32 concurrent
  * clients, beside the database's own transfer-script TPS measured in the same run.
  *
- *   npx tsx bench/repayments/run.ts [--db postgres|pglite] [--clients 1,8,32] [--seconds 15] [--customers 2000] [--rounds 1] [--json]
+ *   npx tsx bench/repayments/run.ts [--db postgres|pglite] [--clients 1,8,32] [--seconds 15] [--customers 2000]
+ *       [--scenarios uniform,hot,unbatched] [--rounds 1] [--pool 32] [--json]
+ *
+ * Scenarios, run one after the other at each client count, right after the transfer baseline:
+ * - uniform: each request repays 0.01 on a random customer's plan (of --customers). Every
+ *   sandbox repayment debits the one cash account `cash.sandbox` — the hot cash account —
+ *   which, in Fenqi's ledger, is postings rows only (no balance row to update).
+ * - hot: every request repays on ONE customer's plan: the same credit line row, installment
+ *   row and customer lock for all of them, the hottest rows a repayment touches here.
+ * - unbatched: uniform, through a second server whose batcher takes one request per
+ *   transaction (maxBatch 1): the same code without grouping, for an in-run comparison.
  */
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { sql } from 'kysely';
 import { buildServer } from '../../src/adapters/http/server.ts';
 import { openDatabase } from '../../src/adapters/db/connect.ts';
 import { loadConfig } from '../../src/config.ts';
 import { wireWith } from '../../src/wiring.ts';
 import { checkLedger } from '../../src/app/check-ledger.ts';
+import { batchStats } from '../../src/app/servicing/batch/repayment-batcher.ts';
 import { openFreshPostgres } from '../../test/support/db.ts';
-import { createScratchDatabase, runWorkload, DEFAULT_DATABASE_URL } from '../db-baseline/baseline.ts';
+import { createScratchDatabase, runWorkload, DEFAULT_DATABASE_URL, SCRATCH_DATABASE } from '../db-baseline/baseline.ts';
 import { machineInfo } from '../db-baseline/machine.ts';
 import { setupStore, type BenchTarget } from './setup.ts';
 
 const { values } = parseArgs({ options: {
   db: { type: 'string', default: 'postgres' }, clients: { type: 'string', default: '1,8,32' }, seconds: { type: 'string', default: '15' },
   customers: { type: 'string', default: '2000' }, rounds: { type: 'string', default: '1' }, json: { type: 'boolean' }, pool: { type: 'string', default: '32' },
+  scenarios: { type: 'string', default: 'uniform,hot,unbatched' },
 } });
 const url = process.env.FENQI_BENCH_DATABASE_URL ?? DEFAULT_DATABASE_URL;
 const clientsList = values.clients!.split(',').map(Number);
 const seconds = Number(values.seconds);
+const scenarios = values.scenarios!.split(',') as Scenario[];
 const LOAD = fileURLToPath(new URL('./load.ts', import.meta.url));
 
-interface LoadResult { count: number; errors: number; firstError: string; p50: number; p99: number; seconds: number }
+type Scenario = 'uniform' | 'hot' | 'unbatched';
+interface LoadResult { count: number; errors: number; firstError: string; p50: number; p99: number; seconds: number; cpuUs: number }
 
 function runLoad(serverUrl: string, clients: number, targets: BenchTarget[], label: string): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
@@ -44,31 +60,107 @@ const config = { ...loadConfig({}, { seedDemo: false }), signingSecret: 'bench',
 const { deps } = await wireWith(handle, config, { log: () => {} });
 process.stderr.write(`setting up ${values.customers} customers on ${handle.kind}…\n`);
 const targets = await setupStore(deps, Number(values.customers));
-const app = await buildServer(deps);
-await app.listen({ host: '127.0.0.1', port: 0 });
-const address = app.server.address() as { port: number };
-const serverUrl = `http://127.0.0.1:${address.port}`;
+
+async function serve(env: Record<string, string>): Promise<{ url: string; close: () => Promise<void> }> {
+  // The route reads its batcher settings when it is registered.
+  const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
+  Object.assign(process.env, env);
+  const app = await buildServer(deps);
+  for (const [k, v] of Object.entries(saved)) { if (v === undefined) delete process.env[k]; else process.env[k] = v; }
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  return { url: `http://127.0.0.1:${(app.server.address() as { port: number }).port}`, close: () => app.close() };
+}
+const batched = await serve({});
+const unbatched = scenarios.includes('unbatched') ? await serve({ FENQI_REPAYMENT_BATCH_MAX: '1' }) : null;
 const baseline = values.db === 'postgres' ? await createScratchDatabase({ url }) : null;
 
-const rows = [];
+/**
+ * CPU seconds the database server spent for one database (summed over its backends, from
+ * /proc: only when PostgreSQL runs on this machine). Sampled while a load runs, because a
+ * backend's counters vanish when it exits.
+ */
+function backendCpu(database: string) {
+  const seen = new Map<number, number>();
+  const sample = async () => {
+    const r = await sql<{ pid: number }>`select pid from pg_stat_activity where datname = ${database}`.execute(deps.db);
+    for (const { pid } of r.rows) {
+      try {
+        const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+        seen.set(pid, (Number(f[11]) + Number(f[12])) * 10_000);
+      } catch { /* not local, or gone */ }
+    }
+  };
+  const total = () => [...seen.values()].reduce((s, v) => s + v, 0);
+  let start = 0;
+  let timer: NodeJS.Timeout | undefined;
+  return {
+    async begin() { if (handle.kind !== 'postgres') return; await sample(); start = total(); timer = setInterval(() => { void sample(); }, 250); },
+    async end(): Promise<number | null> { if (!timer) return null; clearInterval(timer); await sample(); const used = total() - start; return used > 0 ? used : null; },
+  };
+}
+const ourDatabase = handle.kind === 'postgres' ? (await sql<{ db: string }>`select current_database() as db`.execute(deps.db)).rows[0]!.db : '';
+
+interface Row {
+  round: number; clients: number; scenario: Scenario; repaymentsPerSec: number; p50Ms: number; p99Ms: number; errors: number; firstError: string;
+  rssMb: number; meanBatch: number; serverCpuUs: number; pgCpuUs: number | null; loadCpuUs: number;
+  baselineTransferTps: number | null; baselinePgCpuUs: number | null; ratio: number | null; vsUniform: number | null;
+}
+const rows: Row[] = [];
 try {
   for (let round = 0; round < Number(values.rounds); round++) {
     for (const clients of clientsList) {
-      const base = baseline ? await runWorkload(baseline, 'transfer', clients, seconds) : null;
-      let rss = 0;
-      const sampler = setInterval(() => { rss = Math.max(rss, process.memoryUsage().rss); }, 200);
-      const load = await runLoad(serverUrl, clients, targets, `r${round}c${clients}`);
-      clearInterval(sampler);
-      const tps = load.count / load.seconds;
-      rows.push({ round, clients, repaymentsPerSec: tps, p50Ms: load.p50, p99Ms: load.p99, errors: load.errors, firstError: load.firstError,
-        rssMb: rss / 1048576, baselineTransferTps: base?.tps ?? null, ratio: base ? tps / base.tps : null });
-      process.stderr.write(`round ${round} clients ${clients}: ${tps.toFixed(0)} repayments/s (p50 ${load.p50.toFixed(1)} ms, p99 ${load.p99.toFixed(1)} ms, errors ${load.errors}${load.firstError ? ` ${load.firstError}` : ''})${base ? ` vs transfer ${base.tps.toFixed(0)} TPS → ${(tps / base.tps).toFixed(2)}×` : ''}\n`);
+      let base: { tps: number; pgCpuUs: number | null } | null = null;
+      if (baseline) {
+        const cpu = backendCpu(SCRATCH_DATABASE);
+        await cpu.begin();
+        const r = await runWorkload(baseline, 'transfer', clients, seconds);
+        const used = await cpu.end();
+        base = { tps: r.tps, pgCpuUs: used === null ? null : used / r.transactions };
+        process.stderr.write(`round ${round} clients ${clients}: transfer ${r.tps.toFixed(0)} TPS${base.pgCpuUs ? ` (database CPU ${base.pgCpuUs.toFixed(0)} µs/transaction)` : ''}\n`);
+      }
+      let uniformTps: number | null = null;
+      for (const scenario of scenarios) {
+        const server = scenario === 'unbatched' ? unbatched! : batched;
+        const list = scenario === 'hot' ? [targets[0]!] : targets;
+        let rss = 0;
+        const sampler = setInterval(() => { rss = Math.max(rss, process.memoryUsage().rss); }, 200);
+        const db = backendCpu(ourDatabase);
+        await db.begin();
+        const cpu0 = process.cpuUsage();
+        const stats0 = { ...batchStats };
+        const load = await runLoad(server.url, clients, list, `r${round}c${clients}${scenario}`);
+        const cpu = process.cpuUsage(cpu0);
+        const pgUsed = await db.end();
+        clearInterval(sampler);
+        const tps = load.count / load.seconds;
+        if (scenario === 'uniform') uniformTps = tps;
+        const batches = batchStats.batches - stats0.batches;
+        const n = Math.max(1, load.count);
+        const row: Row = {
+          round, clients, scenario, repaymentsPerSec: tps, p50Ms: load.p50, p99Ms: load.p99, errors: load.errors, firstError: load.firstError,
+          rssMb: rss / 1048576, meanBatch: batches ? (batchStats.items - stats0.items) / batches : 0,
+          serverCpuUs: (cpu.user + cpu.system) / n, pgCpuUs: pgUsed === null ? null : pgUsed / n, loadCpuUs: load.cpuUs / n,
+          baselineTransferTps: base?.tps ?? null, baselinePgCpuUs: base?.pgCpuUs ?? null, ratio: base ? tps / base.tps : null,
+          vsUniform: scenario !== 'uniform' && uniformTps ? tps / uniformTps : null,
+        };
+        rows.push(row);
+        process.stderr.write(`round ${round} clients ${clients} ${scenario}: ${tps.toFixed(0)} repayments/s (p50 ${load.p50.toFixed(1)} ms, p99 ${load.p99.toFixed(1)} ms, `
+          + `errors ${load.errors}${load.firstError ? ` ${load.firstError}` : ''}, mean batch ${row.meanBatch.toFixed(1)}, CPU µs/repayment: server ${row.serverCpuUs.toFixed(0)}`
+          + `${row.pgCpuUs !== null ? `, database ${row.pgCpuUs.toFixed(0)}` : ''}, load generator ${row.loadCpuUs.toFixed(0)})`
+          + `${row.ratio !== null ? ` → ${row.ratio.toFixed(2)}× transfer` : ''}${row.vsUniform !== null ? `, ${row.vsUniform.toFixed(2)}× uniform` : ''}\n`);
+      }
     }
   }
 } finally {
-  await app.close();
+  await batched.close();
+  await unbatched?.close();
   const report = await checkLedger(deps.db);
   process.stderr.write(`ledger check after the run: ${report.ok ? 'OK' : `FAILED ${JSON.stringify(report.failures)}`} (${report.counts.entries} entries)\n`);
+  const cash = await sql<{ account: string; postings: number }>`
+    select p.debit_account as account, count(*)::int as postings from postings as p
+    join journal_entries as e on e.customer_id = p.customer_id and e.id = p.entry_id
+    where e.kind = 'repayment' group by p.debit_account order by 2 desc`.execute(deps.db);
+  process.stderr.write(`accounts debited by repayment entries: ${cash.rows.map((r) => `${r.account} (${r.postings} postings)`).join(', ')}\n`);
   await handle.close();
   await baseline?.drop();
 }
@@ -77,8 +169,10 @@ const machine = machineInfo();
 if (values.json) {
   process.stdout.write(`${JSON.stringify({ db: values.db, machine, rows })}\n`);
 } else {
-  process.stdout.write(`\n| db | clients | repayments/s | p50 ms | p99 ms | RSS MB | transfer TPS | ratio |\n|---|---|---|---|---|---|---|---|\n`);
+  process.stdout.write(`\n| db | clients | scenario | repayments/s | p50 ms | p99 ms | mean batch | CPU µs/repayment: server / database / load | transfer TPS (database CPU µs/txn) | ratio to transfer | ratio to uniform |\n|---|---|---|---|---|---|---|---|---|---|---|\n`);
   for (const r of rows) {
-    process.stdout.write(`| ${values.db} | ${r.clients} | ${r.repaymentsPerSec.toFixed(0)} | ${r.p50Ms.toFixed(1)} | ${r.p99Ms.toFixed(1)} | ${r.rssMb.toFixed(0)} | ${r.baselineTransferTps?.toFixed(0) ?? '—'} | ${r.ratio?.toFixed(2) ?? '—'} |\n`);
+    const cpu = `${r.serverCpuUs.toFixed(0)} / ${r.pgCpuUs?.toFixed(0) ?? '—'} / ${r.loadCpuUs.toFixed(0)}`;
+    const base = r.baselineTransferTps === null ? '—' : `${r.baselineTransferTps.toFixed(0)}${r.baselinePgCpuUs ? ` (${r.baselinePgCpuUs.toFixed(0)})` : ''}`;
+    process.stdout.write(`| ${values.db} | ${r.clients} | ${r.scenario} | ${r.repaymentsPerSec.toFixed(0)} | ${r.p50Ms.toFixed(1)} | ${r.p99Ms.toFixed(1)} | ${r.meanBatch.toFixed(1)} | ${cpu} | ${base} | ${r.ratio?.toFixed(2) ?? '—'} | ${r.vsUniform?.toFixed(2) ?? '—'} |\n`);
   }
 }

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { execute } from '../../src/app/execute.ts';
 import { systemActor, type TxContext } from '../../src/app/context.ts';
 import type { AppDeps } from '../../src/app/deps.ts';
@@ -33,5 +34,7 @@ export async function setupStore(deps: AppDeps, customers: number): Promise<Benc
     const session = await run(deps, async (ctx) => ok(await startSession(ctx, plan.customerId)));
     targets.push({ token: session.token, planId: plan.planId, customerId: plan.customerId });
   }
+  // Fresh tables have no statistics yet; measure with the plans a running system would have (pgbench -i analyzes too).
+  await sql`analyze`.execute(deps.db);
   return targets;
 }

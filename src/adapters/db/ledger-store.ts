@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { JournalEntry } from '../../core/ledger/journal.ts';
 import type { BusinessDate } from '../../core/calendar/business-date.ts';
 import type { IdGenerator } from '../../app/ports.ts';
@@ -16,18 +16,46 @@ export interface PostContext {
  * postings (everything zero) is not written. Returns the entry id, or null.
  */
 export async function postJournal(tx: Tx, ctx: PostContext, entry: JournalEntry): Promise<string | null> {
-  if (entry.postings.length === 0) return null;
-  const entryId = ctx.ids.next();
-  const lines = JSON.stringify(entry.postings.map((p, seq) => ({ seq, d: p.debit, c: p.credit, p: p.planId ?? null, a: p.amount })));
-  // One statement for the entry and its postings: a money write makes one round trip for its journal.
-  await sql`
-    with entry as (
+  return (await postJournals(tx, [{ ctx, entry }]))[0] ?? null;
+}
+
+/**
+ * Writes any number of journal entries (for any customers) and all their postings in one
+ * statement: a batch of money writes makes one round trip for its whole journal. Entries
+ * with no postings are skipped. Returns each entry's id (null when skipped), in order.
+ */
+export async function postJournals(tx: Tx, items: readonly { ctx: PostContext; entry: JournalEntry }[]): Promise<(string | null)[]> {
+  const { ids, entries, postings } = journalWrites(items);
+  if (ids.every((id) => id === null)) return ids;
+  await sql`with entry as (${entries}) ${postings}`.execute(tx);
+  return ids;
+}
+
+/**
+ * The two INSERTs behind postJournals (entries, then postings), as fragments for a caller
+ * that writes them inside a larger statement. Both must be in the same statement: the
+ * postings' foreign key to their entry is checked when the statement ends.
+ */
+export function journalWrites(items: readonly { ctx: PostContext; entry: JournalEntry }[]): { ids: (string | null)[]; entries: RawBuilder<unknown>; postings: RawBuilder<unknown> } {
+  const ids: (string | null)[] = [];
+  const entries: unknown[] = [];
+  const lines: unknown[] = [];
+  for (const { ctx, entry } of items) {
+    if (entry.postings.length === 0) { ids.push(null); continue; }
+    const entryId = ctx.ids.next();
+    ids.push(entryId);
+    entries.push([ctx.customerId, entryId, entry.kind, entry.reference, ctx.businessDate, ctx.at]);
+    entry.postings.forEach((p, seq) => lines.push([ctx.customerId, entryId, seq, p.debit, p.credit, p.planId ?? null, p.amount, ctx.businessDate]));
+  }
+  return {
+    ids,
+    entries: sql`
       insert into journal_entries (customer_id, id, kind, reference, business_date, created_at)
-      values (${ctx.customerId}, ${entryId}, ${entry.kind}, ${entry.reference}, ${ctx.businessDate}, ${ctx.at})
-      returning customer_id, id
-    )
-    insert into postings (customer_id, entry_id, seq, debit_account, credit_account, plan_id, amount_fen, business_date)
-    select entry.customer_id, entry.id, l.seq, l.d, l.c, l.p, l.a, ${ctx.businessDate}::date
-    from entry, jsonb_to_recordset(${lines}::jsonb) as l(seq int, d text, c text, p uuid, a bigint)`.execute(tx);
-  return entryId;
+      select (e->>0)::uuid, (e->>1)::uuid, e->>2, e->>3, (e->>4)::date, (e->>5)::timestamptz
+      from jsonb_array_elements(${JSON.stringify(entries)}::jsonb) as e`,
+    postings: sql`
+      insert into postings (customer_id, entry_id, seq, debit_account, credit_account, plan_id, amount_fen, business_date)
+      select (l->>0)::uuid, (l->>1)::uuid, (l->>2)::int, l->>3, l->>4, (l->>5)::uuid, (l->>6)::bigint, (l->>7)::date
+      from jsonb_array_elements(${JSON.stringify(lines)}::jsonb) as l`,
+  };
 }

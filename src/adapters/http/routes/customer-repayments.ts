@@ -1,10 +1,15 @@
 import { Type } from 'typebox';
+import { sql } from 'kysely';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AppDeps } from '../../../app/deps.ts';
-import { postRepayment } from '../../../app/servicing/post-repayment.ts';
+import { RepaymentBatcher } from '../../../app/servicing/batch/repayment-batcher.ts';
 import { refundCreditBalance } from '../../../app/servicing/refund-credit-balance.ts';
 import { formatYuan, parseYuan } from '../../../core/money/parse.ts';
-import { guards } from '../auth.ts';
+import { actorOf, guards, hashToken, idempotencyKeyOf, scopeOf, SESSION_PREFIX } from '../auth.ts';
+import { NaturalBatcher } from '../../../app/servicing/batch/natural-batcher.ts';
+import { fingerprint } from '../../db/idempotency.ts';
+import { domainError } from '../../../core/errors.ts';
 import { runUseCase } from '../run-use-case.ts';
 import { sendProblem } from '../problem.ts';
 import { Money, ProblemSchema, RepaymentFields, RepaymentSchema } from '../schemas.ts';
@@ -14,16 +19,46 @@ import { parseRepaymentRequest } from './repayment-request.ts';
 const Headers = Type.Object({ 'idempotency-key': Type.Optional(Type.String({ description: 'required: one key per payment attempt' })) });
 const Problems = { 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema, 422: ProblemSchema };
 
+/** The live session's customer for each token hash (undefined when none): authenticate()'s session rule, for many tokens at once. */
+async function customersOfSessions(deps: AppDeps, hashes: string[]): Promise<(string | undefined)[]> {
+  const rows = await deps.db.selectFrom('sessions').select(['token_hash', 'customer_id'])
+    .where(sql<boolean>`token_hash = any(${[...new Set(hashes)]}::text[])`).where('revoked_at', 'is', null).where('expires_at', '>', deps.clock.now()).execute();
+  const byHash = new Map(rows.map((r) => [r.token_hash, r.customer_id]));
+  return hashes.map((h) => byHash.get(h));
+}
+
 /**
  * The customer pays. In this version money arrives through the built-in sandbox channel,
  * which settles at once, or from the customer's credit balance; real gateways post through
- * the same postRepayment use case when their verified notification arrives.
+ * the same postRepayment use case when their verified notification arrives. Customer
+ * repayments go through a RepaymentBatcher: requests arriving together share one transaction.
  */
 export const customerRepaymentRoutes = (deps: AppDeps): FastifyPluginAsyncTypebox => async (app) => {
   const guard = guards(deps);
+  const batcher = new RepaymentBatcher(deps, {
+    respond: (r) => ({ status: 201, body: repaymentView(r) }),
+    ...(process.env.FENQI_REPAYMENT_BATCH_MAX ? { maxBatch: Number(process.env.FENQI_REPAYMENT_BATCH_MAX) } : {}),
+    ...(process.env.FENQI_REPAYMENT_BATCH_IN_FLIGHT ? { maxInFlight: Number(process.env.FENQI_REPAYMENT_BATCH_IN_FLIGHT) } : {}),
+  });
+
+  // Session lookups for this route are coalesced like the repayments themselves: one query for
+  // every bearer token that arrives together, with authenticate()'s exact conditions. Anything
+  // that is not a live session falls through to the shared guard, which answers as every
+  // customer route does (401 / 403).
+  const sessions = new NaturalBatcher((hashes: string[]) => customersOfSessions(deps, hashes), { maxBatch: 256, maxInFlight: 4 });
+  const customerGuard = async (req: FastifyRequest, reply: FastifyReply) => {
+    const header = req.headers.authorization;
+    const token = header?.startsWith('Bearer ') ? header.slice(7).trim() : '';
+    if (token.startsWith(SESSION_PREFIX)) {
+      const tokenHash = hashToken(token);
+      const customerId = await sessions.submit(tokenHash);
+      if (customerId) { req.principal = { kind: 'customer', customerId, tokenHash }; return; }
+    }
+    return guard.customer(req, reply);
+  };
 
   app.post('/v1/me/repayments', {
-    preHandler: guard.customer,
+    preHandler: customerGuard,
     schema: {
       tags: ['customer'], summary: 'Repay an installment, a bill, any amount, or pay a plan off', security: [{ bearer: [] }], headers: Headers,
       body: Type.Object({ ...RepaymentFields, channel: Type.Optional(Type.String({ enum: ['sandbox', 'credit_balance'] })) }, {
@@ -38,9 +73,18 @@ export const customerRepaymentRoutes = (deps: AppDeps): FastifyPluginAsyncTypebo
     const parsed = parseRepaymentRequest(req.body);
     if (!parsed.ok) return sendProblem(reply, parsed.error);
     const channel = (req.body.channel ?? 'sandbox') as 'sandbox' | 'credit_balance';
-    return runUseCase(deps, req, reply, (ctx) => postRepayment(ctx, {
-      customerId: principal.customerId, target: parsed.value.target, amount: parsed.value.amount, channel,
-    }), { requireIdempotencyKey: true, status: 201, respond: repaymentView });
+    const key = idempotencyKeyOf(req);
+    if (key === 'invalid') return sendProblem(reply, domainError('validation_failed', 'Idempotency-Key must be 1–255 visible ASCII characters', 'Idempotency-Key'));
+    if (!key) return sendProblem(reply, domainError('validation_failed', 'this request moves money: send an Idempotency-Key header', 'Idempotency-Key'));
+    // Through the batcher: concurrent repayments share one transaction (see RepaymentBatcher), each with its own key, audit and journal entry.
+    const result = await batcher.submit({
+      actor: actorOf(principal, req.ip),
+      idempotency: { scope: scopeOf(principal), key, fingerprint: fingerprint([req.method, req.routeOptions.url, req.params, req.body]) },
+      input: { customerId: principal.customerId, target: parsed.value.target, amount: parsed.value.amount, channel },
+    });
+    if (!result.ok) return sendProblem(reply, result.error);
+    if (result.replayed) return reply.code(result.response.status).header('idempotent-replayed', 'true').send(result.response.body as ReturnType<typeof repaymentView>);
+    return reply.code(201).send(repaymentView(result.value));
   });
 
   app.post('/v1/me/credit-balance/refund', {

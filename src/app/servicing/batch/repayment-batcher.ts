@@ -1,0 +1,127 @@
+import type { StoredResponse } from '../../../adapters/db/idempotency.ts';
+import { domainError } from '../../../core/errors.ts';
+import type { Actor } from '../../context.ts';
+import type { AppDeps } from '../../deps.ts';
+import type { Executed, Idempotency } from '../../execute.ts';
+import type { PostedRepayment, PostRepaymentInput } from '../post-repayment.ts';
+import { keyOf, settleKeysWrites, type HeldKey } from './idempotency-keys.ts';
+import { RepaymentPosting } from './post-repayments.ts';
+import { NaturalBatcher, type BatchCounters } from './natural-batcher.ts';
+import { runTx } from '../../../adapters/db/tx.ts';
+
+/** One request to post a repayment, as the HTTP route hands it over. */
+export interface RepaymentRequest {
+  actor: Actor;
+  input: PostRepaymentInput;
+  idempotency?: Idempotency;
+}
+
+export interface BatcherOptions {
+  /** The response stored under the request's Idempotency-Key (what a retry gets back). */
+  respond: (value: PostedRepayment) => StoredResponse;
+  /** Most requests in one transaction. */
+  maxBatch?: number;
+  /** Batches in flight at once: one fills while the other commits. PGlite runs one transaction at a time, so 1 there. */
+  maxInFlight?: number;
+}
+
+/** Process-wide counters, for the benchmark and for operators: how well requests are being grouped. */
+export const batchStats: BatchCounters = { batches: 0, items: 0, largest: 0, fallbacks: 0 };
+
+/**
+ * Group commit for repayments (micro-batching): concurrent requests share ONE transaction
+ * that claims all their idempotency keys, posts them all through the set-based
+ * RepaymentPosting, and stores all their responses (see NaturalBatcher for how groups form).
+ *
+ * Each request keeps every guarantee it has alone. Its key is claimed, and its response stored,
+ * in the same transaction as its money write; its journal entry, audit record and outbox event
+ * are in that transaction too; customers are locked in one global order. A request that fails
+ * with a domain error writes nothing and its key claim is deleted before commit, as a rollback
+ * of its own transaction would. Requests in one batch with the same key behave as if they ran
+ * one after the other: the first runs, the rest replay its response (or get 409 when their
+ * parameters differ); if the first failed, the next runs in its place. When the batch's
+ * transaction fails (a database error, a broken invariant), each of its requests is run again
+ * alone, so one bad request cannot fail its neighbours.
+ */
+export class RepaymentBatcher {
+  private readonly batcher: NaturalBatcher<RepaymentRequest, Executed<PostedRepayment>>;
+
+  constructor(deps: AppDeps, options: BatcherOptions) {
+    this.batcher = new NaturalBatcher((requests) => runBatch(deps, requests, options.respond), {
+      maxBatch: options.maxBatch ?? 64,
+      // PGlite runs one transaction at a time: a second batch in flight would only wait, smaller.
+      maxInFlight: deps.dbKind === 'pglite' ? 1 : options.maxInFlight ?? 4,
+      counters: batchStats,
+      exclusiveKey: (r) => r.input.customerId,
+    });
+  }
+
+  submit(request: RepaymentRequest): Promise<Executed<PostedRepayment>> {
+    return this.batcher.submit(request);
+  }
+}
+
+/**
+ * One transaction for a list of requests; returns each request's outcome in order, in the
+ * shape execute() gives a single use case. Five round trips whatever the batch size: BEGIN,
+ * claim keys + lock customers, read plans, write everything + store responses, COMMIT.
+ */
+export async function runBatch(
+  deps: AppDeps, requests: readonly RepaymentRequest[], respond: (value: PostedRepayment) => StoredResponse,
+): Promise<Executed<PostedRepayment>[]> {
+  // On a server, read beside the locks (another connection), not before them: it is only needed to decide.
+  // PGlite has one connection, which the batch is about to hold: read it first there.
+  const today = deps.dbKind === 'pglite' ? await deps.calendar.today() : deps.calendar.today();
+  if (today instanceof Promise) today.catch(() => {});
+  return runTx(deps.db, async (tx) => {
+    const keys = distinctKeys(requests);
+    const opening = { tx, deps, at: deps.clock.now(), businessDate: today };
+    const { posting, held } = await RepaymentPosting.open(opening, requests.map((r) => r.input.customerId), [...keys.values()]);
+    const out: Executed<PostedRepayment>[] = new Array(requests.length);
+    // Requests behind an earlier one with the same newly claimed key, in arrival order.
+    const behind = new Map<string, number[]>();
+    const done = new Map<string, Idempotency & { response: StoredResponse }>();
+    const post = (i: number) => {
+      const request = requests[i]!;
+      const result = posting.post({ input: request.input, actor: request.actor });
+      out[i] = result.ok ? { ok: true, value: result.value, replayed: false } : { ok: false, error: result.error };
+      const idem = request.idempotency;
+      if (!idem) return;
+      const waiting = behind.get(keyOf(idem))!;
+      if (result.ok) {
+        const stored = { ...idem, response: respond(result.value) };
+        done.set(keyOf(idem), stored);
+        for (const j of waiting.splice(0)) out[j] = replayOrRefuse(stored, requests[j]!.idempotency!);
+      } else if (waiting.length > 0) {
+        // As if this one had rolled back before the next with its key arrived: the next runs.
+        post(waiting.shift()!);
+      }
+    };
+    const leaders: number[] = [];
+    requests.forEach((r, i) => {
+      if (!r.idempotency) { leaders.push(i); return; }
+      const k = keyOf(r.idempotency);
+      const h = held.get(k);
+      if (h) out[i] = replayOrRefuse(h, r.idempotency);
+      else if (behind.has(k)) behind.get(k)!.push(i);
+      else { behind.set(k, []); leaders.push(i); }
+    });
+    for (const i of leaders) post(i);
+    const released = [...keys.entries()].filter(([k]) => !held.has(k) && !done.has(k)).map(([, idem]) => idem);
+    await posting.write(keys.size > 0 ? settleKeysWrites([...done.values()], released) : []);
+    return out;
+  });
+}
+
+function distinctKeys(requests: readonly RepaymentRequest[]): Map<string, Idempotency> {
+  const keys = new Map<string, Idempotency>();
+  for (const r of requests) if (r.idempotency && !keys.has(keyOf(r.idempotency))) keys.set(keyOf(r.idempotency), r.idempotency);
+  return keys;
+}
+
+function replayOrRefuse(held: HeldKey, idem: Idempotency): Executed<PostedRepayment> {
+  if (held.fingerprint !== idem.fingerprint) {
+    return { ok: false, error: domainError('idempotency_key_reused', 'this Idempotency-Key was already used with different parameters') };
+  }
+  return { ok: true, replayed: true, response: held.response };
+}
