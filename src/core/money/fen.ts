@@ -34,11 +34,16 @@ export function mulDiv(amount: Fen, numerator: number, denominator: number, mode
   const product = amount * numerator;
   const biased = product + roundingBias(denominator, mode);
   // Interest on a balance, the call made once per installment, is a non-negative product over a
-  // positive denominator; kept short so it inlines. (biased safe ⇒ product safe: bias ≥ 0.)
+  // positive denominator. (biased safe ⇒ product safe: bias ≥ 0.) The rest is a separate
+  // function so that this one stays small enough for V8 to inline into pricing loops.
   if (product >= 0 && denominator > 0 && Number.isSafeInteger(biased) && Number.isSafeInteger(numerator) && Number.isSafeInteger(denominator)) {
     const q = floorDiv(biased, denominator);
     return settleTie(q, biased - q * denominator, hasHalfEvenTies(denominator, mode));
   }
+  return mulDivBigint(amount, numerator, denominator, mode);
+}
+
+function mulDivBigint(amount: Fen, numerator: number, denominator: number, mode: RoundingMode): Fen {
   invariant(Number.isSafeInteger(numerator) && Number.isSafeInteger(denominator) && denominator !== 0, 'mulDiv needs an integer ratio');
   return Number(divRound(BigInt(amount) * BigInt(numerator), BigInt(denominator), mode));
 }
