@@ -7,6 +7,12 @@ import * as m0005 from './0005-daily-close.ts';
 import * as m0006 from './0006-notices.ts';
 import * as m0007 from './0007-partners.ts';
 import * as m0008p from './0008-payments-autodebit.ts';
+import * as m0009 from './0009-service-tickets.ts';
+import * as m0010 from './0010-collections-hardship.ts';
+import * as m0011 from './0011-credit-reporting.ts';
+import * as m0012 from './0012-payments-refunds-autodebit-gateways.ts';
+import * as m0013 from './0013-close-speed.ts';
+import * as m0014 from './0014-repayments-speed.ts';
 
 /**
  * The one migration set for PGlite and PostgreSQL. Forward-only: a migration is never
@@ -22,6 +28,12 @@ const MIGRATIONS: Record<string, Migration> = {
   '0006-notices': m0006,
   '0007-partners': m0007,
   '0008-payments-autodebit': m0008p,
+  '0009-service-tickets': m0009,
+  '0010-collections-hardship': m0010,
+  '0011-credit-reporting': m0011,
+  '0012-payments-refunds-autodebit-gateways': m0012,
+  '0013-close-speed': m0013,
+  '0014-repayments-speed': m0014,
 };
 
 export const migrationProvider: MigrationProvider = {
