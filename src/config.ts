@@ -21,6 +21,12 @@ export interface Config {
   minAccountAgeDays: number;
   logLevel: string;
   seedDemo: boolean;
+  /** Daily close inside `fenqi serve` at this Asia/Shanghai time ("HH:MM"); off when unset. */
+  eodAt?: string;
+  /** Collections and hardship (issue 6); unset fields take the defaults in src/app/collections/settings.ts. */
+  collections?: { assignment?: 'round_robin' | 'by_load'; contactsPerDay?: number; agentWaiverLimitFen?: number; offerValidDays?: number };
+  /** Customer service: the most (fen) one staff member of each role may waive or refund per action without a second approval. */
+  serviceLimitsFen?: Partial<Record<'agent' | 'supervisor' | 'admin', number>>;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: Partial<Config> = {}): Config {
@@ -40,5 +46,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: Partial<
     minAccountAgeDays: Number(env.FENQI_MIN_ACCOUNT_AGE_DAYS ?? 0),
     logLevel: env.FENQI_LOG_LEVEL ?? 'info',
     seedDemo: (flags.seedDemo ?? env.FENQI_DEMO ?? '1') !== '0' && flags.seedDemo !== false,
+    ...(flags.eodAt ?? env.FENQI_EOD_AT ? { eodAt: flags.eodAt ?? env.FENQI_EOD_AT } : {}),
+    collections: {
+      ...(env.FENQI_COLLECTIONS_ASSIGNMENT === 'by_load' || env.FENQI_COLLECTIONS_ASSIGNMENT === 'round_robin' ? { assignment: env.FENQI_COLLECTIONS_ASSIGNMENT } : {}),
+      ...(env.FENQI_COLLECTIONS_CONTACTS_PER_DAY ? { contactsPerDay: Number(env.FENQI_COLLECTIONS_CONTACTS_PER_DAY) } : {}),
+      ...(env.FENQI_HARDSHIP_AGENT_WAIVER_LIMIT ? { agentWaiverLimitFen: Math.round(Number(env.FENQI_HARDSHIP_AGENT_WAIVER_LIMIT) * 100) } : {}),
+    },
+    ...serviceLimitsFrom(env),
   };
+}
+
+/** FENQI_SERVICE_LIMIT_AGENT / _SUPERVISOR / _ADMIN in yuan (e.g. "50"); unset roles keep the defaults in core/service/limits.ts. */
+function serviceLimitsFrom(env: NodeJS.ProcessEnv): Pick<Config, 'serviceLimitsFen'> {
+  const limits: NonNullable<Config['serviceLimitsFen']> = {};
+  for (const role of ['agent', 'supervisor', 'admin'] as const) {
+    const raw = env[`FENQI_SERVICE_LIMIT_${role.toUpperCase()}`];
+    if (raw !== undefined && Number.isFinite(Number(raw)) && Number(raw) >= 0) limits[role] = Math.round(Number(raw) * 100);
+  }
+  return Object.keys(limits).length ? { serviceLimitsFen: limits } : {};
 }

@@ -4,7 +4,7 @@
  * clients, beside the database's own transfer-script TPS measured in the same run.
  *
  *   npx tsx bench/repayments/run.ts [--db postgres|pglite] [--clients 1,8,32] [--seconds 15] [--customers 2000]
- *       [--scenarios uniform,hot,unbatched] [--rounds 1] [--pool 32] [--json]
+ *       [--scenarios uniform,hot,unbatched] [--rounds 1] [--pool 32] [--json] [--profile DIR]
  *
  * Scenarios, run one after the other at each client count, right after the transfer baseline:
  * - uniform: each request repays 0.01 on a random customer's plan (of --customers). Every
@@ -13,13 +13,21 @@
  * - hot: every request repays on ONE customer's plan: the same credit line row, installment
  *   row and customer lock for all of them, the hottest rows a repayment touches here.
  * - unbatched: uniform, through a second server whose batcher takes one request per
- *   transaction (maxBatch 1): the same code without grouping, for an in-run comparison.
+ *   transaction (maxBatch 1, up to --pool transactions at once): the same code without
+ *   grouping, for an in-run comparison.
+ * --profile DIR writes a CPU profile of the server process per load (not of setup), for
+ * `npx tsx bench/quote/profile-summary.ts DIR/*.cpuprofile`.
+ * A scenario may name the batcher's maxInFlight after an @ (`uniform@8,hot@8,uniform@16`):
+ * each distinct setting gets its own server, so settings are compared within one run.
  */
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import inspector from 'node:inspector';
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
+import pg from 'pg';
 import { buildServer } from '../../src/adapters/http/server.ts';
 import { openDatabase } from '../../src/adapters/db/connect.ts';
 import { loadConfig } from '../../src/config.ts';
@@ -34,15 +42,17 @@ import { setupStore, type BenchTarget } from './setup.ts';
 const { values } = parseArgs({ options: {
   db: { type: 'string', default: 'postgres' }, clients: { type: 'string', default: '1,8,32' }, seconds: { type: 'string', default: '15' },
   customers: { type: 'string', default: '2000' }, rounds: { type: 'string', default: '1' }, json: { type: 'boolean' }, pool: { type: 'string', default: '32' },
-  scenarios: { type: 'string', default: 'uniform,hot,unbatched' },
+  scenarios: { type: 'string', default: 'uniform,hot,unbatched' }, profile: { type: 'string' },
 } });
 const url = process.env.FENQI_BENCH_DATABASE_URL ?? DEFAULT_DATABASE_URL;
 const clientsList = values.clients!.split(',').map(Number);
 const seconds = Number(values.seconds);
-const scenarios = values.scenarios!.split(',') as Scenario[];
+const scenarios = values.scenarios!.split(',');
 const LOAD = fileURLToPath(new URL('./load.ts', import.meta.url));
 
-type Scenario = 'uniform' | 'hot' | 'unbatched';
+type Scenario = string;
+const kindOf = (scenario: Scenario) => scenario.split('@')[0] as 'uniform' | 'hot' | 'unbatched';
+const inFlightOf = (scenario: Scenario) => scenario.split('@')[1] ?? (kindOf(scenario) === 'unbatched' ? values.pool! : '');
 interface LoadResult { count: number; errors: number; firstError: string; p50: number; p99: number; seconds: number; cpuUs: number }
 
 function runLoad(serverUrl: string, clients: number, targets: BenchTarget[], label: string): Promise<LoadResult> {
@@ -70,19 +80,32 @@ async function serve(env: Record<string, string>): Promise<{ url: string; close:
   await app.listen({ host: '127.0.0.1', port: 0 });
   return { url: `http://127.0.0.1:${(app.server.address() as { port: number }).port}`, close: () => app.close() };
 }
-const batched = await serve({});
-const unbatched = scenarios.includes('unbatched') ? await serve({ FENQI_REPAYMENT_BATCH_MAX: '1' }) : null;
+const servers = new Map<string, { url: string; close: () => Promise<void> }>();
+for (const scenario of scenarios) {
+  const unbatched = kindOf(scenario) === 'unbatched';
+  const key = `${unbatched ? 'unbatched' : 'batched'}@${inFlightOf(scenario)}`;
+  if (servers.has(key)) continue;
+  const env: Record<string, string> = unbatched ? { FENQI_REPAYMENT_BATCH_MAX: '1' } : {};
+  if (inFlightOf(scenario)) env.FENQI_REPAYMENT_BATCH_IN_FLIGHT = inFlightOf(scenario);
+  servers.set(key, await serve(env));
+}
+const serverOf = (scenario: Scenario) => servers.get(`${kindOf(scenario) === 'unbatched' ? 'unbatched' : 'batched'}@${inFlightOf(scenario)}`)!;
 const baseline = values.db === 'postgres' ? await createScratchDatabase({ url }) : null;
 
 /**
- * CPU seconds the database server spent for one database (summed over its backends, from
- * /proc: only when PostgreSQL runs on this machine). Sampled while a load runs, because a
- * backend's counters vanish when it exits.
+ * CPU microseconds the database server spent serving one database's clients (summed over its
+ * client backends from /proc, so only when PostgreSQL runs on this machine; autovacuum and the
+ * server's own processes are left out). Sampled while a load runs, because a backend's
+ * counters vanish when it exits. The sampler has its own connection (not the server's pool,
+ * whose connections the load needs), never overlaps itself, and end() waits for the sample in
+ * flight: an earlier version queried through the app's handle from a timer that outlived it.
  */
 function backendCpu(database: string) {
   const seen = new Map<number, number>();
-  const sample = async () => {
-    const r = await sql<{ pid: number }>`select pid from pg_stat_activity where datname = ${database}`.execute(deps.db);
+  const client = new pg.Client({ connectionString: url });
+  let running: Promise<void> = Promise.resolve();
+  const sampleOnce = async () => {
+    const r = await client.query<{ pid: number }>(`select pid from pg_stat_activity where datname = $1 and backend_type = 'client backend'`, [database]);
     for (const { pid } of r.rows) {
       try {
         const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
@@ -90,14 +113,45 @@ function backendCpu(database: string) {
       } catch { /* not local, or gone */ }
     }
   };
+  const sample = () => (running = running.then(sampleOnce).catch((e: Error) => { process.stderr.write(`CPU sample failed: ${e.message}\n`); }));
   const total = () => [...seen.values()].reduce((s, v) => s + v, 0);
   let start = 0;
   let timer: NodeJS.Timeout | undefined;
   return {
-    async begin() { if (handle.kind !== 'postgres') return; await sample(); start = total(); timer = setInterval(() => { void sample(); }, 250); },
-    async end(): Promise<number | null> { if (!timer) return null; clearInterval(timer); await sample(); const used = total() - start; return used > 0 ? used : null; },
+    async begin() {
+      if (handle.kind !== 'postgres') return;
+      await client.connect();
+      await sample();
+      start = total();
+      timer = setInterval(() => { void sample(); }, 250);
+    },
+    async end(): Promise<number | null> {
+      if (!timer) return null;
+      clearInterval(timer);
+      await sample();
+      await client.end();
+      const used = total() - start;
+      return used > 0 ? used : null;
+    },
   };
 }
+/** A CPU profile of this process (the server) from now until stop(). */
+async function startProfile() {
+  const session = new inspector.Session();
+  session.connect();
+  const post = (method: string, params?: object) => new Promise<any>((res, rej) => session.post(method, params, (e, r) => (e ? rej(e) : res(r))));
+  await post('Profiler.enable');
+  await post('Profiler.start');
+  return {
+    async stop(file: string) {
+      const { profile } = await post('Profiler.stop');
+      mkdirSync(dirname(file), { recursive: true });
+      writeFileSync(file, JSON.stringify(profile));
+      session.disconnect();
+    },
+  };
+}
+
 const ourDatabase = handle.kind === 'postgres' ? (await sql<{ db: string }>`select current_database() as db`.execute(deps.db)).rows[0]!.db : '';
 
 interface Row {
@@ -118,22 +172,26 @@ try {
         base = { tps: r.tps, pgCpuUs: used === null ? null : used / r.transactions };
         process.stderr.write(`round ${round} clients ${clients}: transfer ${r.tps.toFixed(0)} TPS${base.pgCpuUs ? ` (database CPU ${base.pgCpuUs.toFixed(0)} µs/transaction)` : ''}\n`);
       }
-      let uniformTps: number | null = null;
+      const uniformTps = new Map<string, number>();
       for (const scenario of scenarios) {
-        const server = scenario === 'unbatched' ? unbatched! : batched;
-        const list = scenario === 'hot' ? [targets[0]!] : targets;
+        const server = serverOf(scenario);
+        const list = kindOf(scenario) === 'hot' ? [targets[0]!] : targets;
         let rss = 0;
         const sampler = setInterval(() => { rss = Math.max(rss, process.memoryUsage().rss); }, 200);
         const db = backendCpu(ourDatabase);
         await db.begin();
         const cpu0 = process.cpuUsage();
         const stats0 = { ...batchStats };
-        const load = await runLoad(server.url, clients, list, `r${round}c${clients}${scenario}`);
+        const label = `r${round}c${clients}${scenario.replace('@', '-')}`;
+        const profiler = values.profile ? await startProfile() : null;
+        const load = await runLoad(server.url, clients, list, label);
+        if (profiler) await profiler.stop(`${values.profile}/${label}.cpuprofile`);
         const cpu = process.cpuUsage(cpu0);
         const pgUsed = await db.end();
         clearInterval(sampler);
         const tps = load.count / load.seconds;
-        if (scenario === 'uniform') uniformTps = tps;
+        if (kindOf(scenario) === 'uniform') uniformTps.set(inFlightOf(scenario), tps);
+        const uniform = kindOf(scenario) === 'hot' ? uniformTps.get(inFlightOf(scenario)) : kindOf(scenario) === 'unbatched' ? uniformTps.get('') : undefined;
         const batches = batchStats.batches - stats0.batches;
         const n = Math.max(1, load.count);
         const row: Row = {
@@ -141,7 +199,7 @@ try {
           rssMb: rss / 1048576, meanBatch: batches ? (batchStats.items - stats0.items) / batches : 0,
           serverCpuUs: (cpu.user + cpu.system) / n, pgCpuUs: pgUsed === null ? null : pgUsed / n, loadCpuUs: load.cpuUs / n,
           baselineTransferTps: base?.tps ?? null, baselinePgCpuUs: base?.pgCpuUs ?? null, ratio: base ? tps / base.tps : null,
-          vsUniform: scenario !== 'uniform' && uniformTps ? tps / uniformTps : null,
+          vsUniform: uniform ? tps / uniform : null,
         };
         rows.push(row);
         process.stderr.write(`round ${round} clients ${clients} ${scenario}: ${tps.toFixed(0)} repayments/s (p50 ${load.p50.toFixed(1)} ms, p99 ${load.p99.toFixed(1)} ms, `
@@ -152,8 +210,7 @@ try {
     }
   }
 } finally {
-  await batched.close();
-  await unbatched?.close();
+  for (const server of servers.values()) await server.close();
   const report = await checkLedger(deps.db);
   process.stderr.write(`ledger check after the run: ${report.ok ? 'OK' : `FAILED ${JSON.stringify(report.failures)}`} (${report.counts.entries} entries)\n`);
   const cash = await sql<{ account: string; postings: number }>`

@@ -18,6 +18,7 @@ export interface LedgerCheckReport {
     waivers: string[];
     creditLines: string[];
     creditBalances: string[];
+    unearned: string[];
   };
   counts: { entries: number; postings: number; plans: number };
 }
@@ -29,7 +30,8 @@ const LIMIT = 50;
  * anyway), no entry without postings, every plan's receivables equal its schedule minus
  * allocations minus waivers, installments' paid and waived columns equal their live allocations and waivers,
  * each credit line's used amount equals the outstanding principal of its open plans, and
- * each credit balance equals its ledger account.
+ * each credit balance equals its ledger account, and no plan has earned (or waived) more
+ * interest or fees than it ever had unearned (its unearned balances never go below zero).
  */
 export async function checkLedger(db: Db, range: { from?: BusinessDate; to?: BusinessDate } = {}): Promise<LedgerCheckReport> {
   const balance = await trialBalance(db, range);
@@ -104,6 +106,13 @@ export async function checkLedger(db: Db, range: { from?: BusinessDate; to?: Bus
     ) b on b.customer_id = c.customer_id
     where c.credit_balance_fen <> coalesce(b.balance, 0) limit ${LIMIT}`.execute(db);
 
+  const unearned = await sql<{ plan_id: string; account: string; balance: number }>`
+    select plan_id::text, account, sum(amount)::bigint as balance from (
+      select customer_id, plan_id, credit_account as account, amount_fen as amount from postings where credit_account like 'unearned.%'
+      union all
+      select customer_id, plan_id, debit_account, -amount_fen from postings where debit_account like 'unearned.%'
+    ) x group by customer_id, plan_id, account having sum(amount) < 0 limit ${LIMIT}`.execute(db);
+
   const counts = await sql<{ entries: number; postings: number; plans: number }>`
     select (select count(*) from journal_entries)::bigint as entries, (select count(*) from postings)::bigint as postings,
            (select count(*) from plans)::bigint as plans`.execute(db);
@@ -116,6 +125,7 @@ export async function checkLedger(db: Db, range: { from?: BusinessDate; to?: Bus
     waivers: waivers.rows.map((r) => `plan ${r.plan_id} #${r.number} ${r.component}: waived ≠ live waivers`),
     creditLines: lines.rows.map((r) => `customer ${r.customer_id}: used ${r.used} ≠ outstanding principal ${r.outstanding}`),
     creditBalances: balances.rows.map((r) => `customer ${r.customer_id}: credit balance ≠ ledger`),
+    unearned: unearned.rows.map((r) => `plan ${r.plan_id} ${r.account}: balance ${r.balance} below zero`),
   };
   return {
     ok: Object.values(failures).every((list) => list.length === 0),

@@ -57,6 +57,17 @@ export const ERROR_CODES = [
   'payment_not_found',
   'gateway_unavailable',
   'gateway_not_configured',
+  'ticket_not_found',
+  'ticket_status_invalid',
+  'approval_not_found',
+  'contact_quiet_hours',
+  'contact_limit_reached',
+  'case_not_found',
+  'hardship_offer_not_found',
+  'hardship_offer_expired',
+  'hardship_offer_stale',
+  'credit_report_not_found',
+  'credit_report_month_open',
   // Append new codes above this line; never rename or remove one.
 ] as const;
 

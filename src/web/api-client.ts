@@ -35,6 +35,35 @@ export interface GatewayPayment {
   repaymentId: string | null; failureReason: string | null; createdAt: string; settledAt: string | null;
 }
 
+/** GET /v1/me/autodebit: agreements and 扣款记录 (every attempt), newest first. */
+export interface AutoDebitAgreement { id: string; planId: string | null; gateway: string; status: 'active' | 'cancelled' | 'revoked'; createdAt: string; endedAt: string | null; endReason: string | null }
+export interface AutoDebitAttempt { id: string; agreementId: string; dueDate: string; time: string; amount: string; result: string; reason: string | null; paymentId: string | null }
+export interface AutoDebitRecord { agreements: AutoDebitAgreement[]; attempts: AutoDebitAttempt[] }
+
+/** GET /v1/me/inbox: 站内信, newest first; `next` pages back. */
+export interface InboxMessage { id: string; kind: string; title: string; body: string; actionPath: string | null; createdAt: string; readAt: string | null }
+export interface InboxPage { unread: number; messages: InboxMessage[]; next: string | null }
+
+/** GET /v1/me/where-to-pay: one answer per open plan; `usual` closed ⇒ `rerouted`. */
+export interface EntranceRef { code: string; kind: string; name: string; url: string; status: string | null }
+export interface WhereToPay { planId: string; payAt: EntranceRef | null; usual: EntranceRef | null; rerouted: boolean; reason: string }
+
+/** 工单 (GET /v1/me/tickets…): the customer's view (no staff key ids). */
+export interface Ticket {
+  id: string; category: string; categoryLabel: string; status: 'open' | 'in_progress' | 'waiting_customer' | 'resolved' | 'closed';
+  subject: string; description: string; source: string; planIds: string[]; paymentIds: string[];
+  sla: { firstResponseDueAt: string; resolutionDueAt: string; breached: boolean }; createdAt: string; updatedAt: string; closedAt: string | null;
+}
+export interface TicketEvent { at: string; by: string; kind: 'opened' | 'status' | 'comment' | 'assigned' | 'action'; fromStatus: string | null; toStatus: string | null; body: string | null }
+export type TicketDetail = Ticket & { history: TicketEvent[] };
+
+/** 协商还款 offers (GET /v1/me/hardship-offers): the exact new schedule, frozen at the offer. */
+export interface HardshipRow { number: number; dueDate: string; principal: string; interest: string; fee: string; total: string }
+export interface HardshipOffer {
+  offerId: string; planId: string; status: string; terms: number; firstDueDate: string; penaltyWaived: string; capitalised: string;
+  offeredOn: string; expiresAt: string; preview: { schedule: HardshipRow[]; figures: Record<string, string>; installmentBefore: string; installmentAfter: string };
+}
+
 export interface RepayRequest { kind: 'installment' | 'bill' | 'amount' | 'payoff'; amount: string; planId?: string; installmentNumber?: number; dueDate?: string }
 
 export interface Problem { status: number; code: string; detail?: string; field?: string }
@@ -45,7 +74,7 @@ export class CustomerApi {
 
   get loggedIn(): boolean { return this.token !== null; }
 
-  private async call<T>(method: 'GET' | 'POST', url: string, body?: object, idempotencyKey?: string): Promise<ApiResult<T>> {
+  private async call<T>(method: 'GET' | 'POST' | 'DELETE', url: string, body?: object, idempotencyKey?: string): Promise<ApiResult<T>> {
     const headers: Record<string, string> = {};
     if (this.token) headers.authorization = `Bearer ${this.token}`;
     if (idempotencyKey) headers['idempotency-key'] = idempotencyKey;
@@ -78,6 +107,30 @@ export class CustomerApi {
   repay(body: RepayRequest & { channel: 'sandbox' | 'credit_balance' }, key: string) { return this.call<PostedRepayment>('POST', '/v1/me/repayments', body, key); }
   /** Through a gateway: answers with a cashier to open; the result arrives later (处理中 until then). */
   startPayment(body: RepayRequest & { gateway: string }, key: string) { return this.call<GatewayPayment>('POST', '/v1/me/payments', body, key); }
+  autoDebit() { return this.call<AutoDebitRecord>('GET', '/v1/me/autodebit'); }
+  /** planId absent: one agreement for all plans. */
+  signAutoDebit(planId: string | null, gateway = 'sandbox') { return this.call<AutoDebitAgreement>('POST', '/v1/me/autodebit', { gateway, ...(planId ? { planId } : {}) }); }
+  cancelAutoDebit(id: string) { return this.call<AutoDebitAgreement>('DELETE', `/v1/me/autodebit/${encodeURIComponent(id)}`); }
+
+  /**
+   * 20 messages a page. No ?limit=: the route declares it an integer while the server does
+   * not coerce query strings, so any limit is refused as validation_failed (reported).
+   */
+  inbox(before?: string) { return this.call<InboxPage>('GET', `/v1/me/inbox${before ? `?before=${encodeURIComponent(before)}` : ''}`); }
+  markRead(id: string) { return this.call<{ id: string; readAt: string }>('POST', `/v1/me/inbox/${encodeURIComponent(id)}/read`); }
+  whereToPay() { return this.call<{ items: WhereToPay[] }>('GET', '/v1/me/where-to-pay'); }
+
+  tickets() { return this.call<{ items: Ticket[] }>('GET', '/v1/me/tickets'); }
+  ticket(id: string) { return this.call<TicketDetail>('GET', `/v1/me/tickets/${encodeURIComponent(id)}`); }
+  openTicket(body: { category: string; description: string }, key: string) { return this.call<Ticket>('POST', '/v1/me/tickets', body, key); }
+  commentOnTicket(id: string, body: string) { return this.call<{ ticketId: string; status: string }>('POST', `/v1/me/tickets/${encodeURIComponent(id)}/comments`, { body }); }
+  /** close: the customer confirms it is resolved; reopen: it is not. */
+  moveTicket(id: string, action: 'close' | 'reopen') { return this.call<Ticket>('POST', `/v1/me/tickets/${encodeURIComponent(id)}/actions`, { action }); }
+
+  hardshipOffers() { return this.call<{ items: HardshipOffer[] }>('GET', '/v1/me/hardship-offers'); }
+  acceptHardshipOffer(id: string, key: string) { return this.call<{ offerId: string; planId: string; acceptedOn: string }>('POST', `/v1/me/hardship-offers/${encodeURIComponent(id)}/accept`, undefined, key); }
+  declineHardshipOffer(id: string) { return this.call<HardshipOffer>('POST', `/v1/me/hardship-offers/${encodeURIComponent(id)}/decline`); }
+
   payment(id: string) { return this.call<GatewayPayment>('GET', `/v1/me/payments/${encodeURIComponent(id)}?refresh=true`); }
 }
 

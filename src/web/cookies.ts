@@ -23,10 +23,10 @@ export function readCookies(req: FastifyRequest): Record<string, string> {
   return out;
 }
 
-export interface CookieOptions { maxAgeSeconds?: number; httpOnly?: boolean; secure: boolean; path?: string }
+export interface CookieOptions { maxAgeSeconds?: number; httpOnly?: boolean; secure: boolean; path?: string; sameSite?: 'Lax' | 'Strict' }
 
 export function serializeCookie(name: string, value: string, o: CookieOptions): string {
-  const parts = [`${name}=${encodeURIComponent(value)}`, `Path=${o.path ?? '/'}`, 'SameSite=Lax'];
+  const parts = [`${name}=${encodeURIComponent(value)}`, `Path=${o.path ?? '/'}`, `SameSite=${o.sameSite ?? 'Lax'}`];
   if (o.maxAgeSeconds !== undefined) parts.push(`Max-Age=${Math.max(0, Math.floor(o.maxAgeSeconds))}`);
   if (o.httpOnly !== false) parts.push('HttpOnly');
   if (o.secure) parts.push('Secure');

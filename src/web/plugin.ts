@@ -5,6 +5,8 @@ import { portalRoutes, type PortalOptions } from './portal/routes.ts';
 import { contextOf, sendPage } from './request-context.ts';
 import { forbiddenPage } from './portal/pages/errors.ts';
 import { paths } from './portal/paths.ts';
+import { dashboardRoutes } from './dashboard/routes.ts';
+import { consoleRoutes } from './console/routes.ts';
 
 export type WebOptions = PortalOptions;
 
@@ -40,6 +42,7 @@ function crossSite(req: FastifyRequest): boolean {
  */
 export const webRoutes = (deps: AppDeps, options: WebOptions = {}) => async (app: FastifyInstance): Promise<void> => {
   const css = loadStylesheet('portal');
+  const dashboardCss = loadStylesheet('dashboard');
 
   // Form bodies for this scope only; the API keeps its JSON-only parsers.
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 16_384 }, (_req, body, done) => {
@@ -55,11 +58,15 @@ export const webRoutes = (deps: AppDeps, options: WebOptions = {}) => async (app
     }
   });
 
-  app.get(css.href, { schema: { hide: true } }, async (_req, reply) =>
-    reply.type(css.type).header('cache-control', 'public, max-age=31536000, immutable').send(css.body));
+  for (const sheet of [css, dashboardCss]) {
+    app.get(sheet.href, { schema: { hide: true } }, async (_req, reply) =>
+      reply.type(sheet.type).header('cache-control', 'public, max-age=31536000, immutable').send(sheet.body));
+  }
 
   // The site's front door is the customer portal (the API lives under /v1, its docs at /docs).
   app.get('/', { schema: { hide: true } }, async (_req, reply) => reply.code(302).header('location', paths.home).send());
 
   await app.register(portalRoutes(deps, css.href, options));
+  await app.register(dashboardRoutes(deps, [css.href, dashboardCss.href]));
+  await app.register(consoleRoutes(deps, [css.href, dashboardCss.href]));
 };

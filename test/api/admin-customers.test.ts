@@ -87,6 +87,11 @@ for (const target of testDatabases()) {
       assert.deepEqual([refused.status, refused.body.code], [422, 'credit_line_insufficient']);
       await t.api('PUT', `/v1/admin/customers/${plan.customerId}/credit-line`, { token: roles.operator, body: { total: '20000.00' } });
       assert.equal((await buy('100.00')).status, 201);
+      // Each change is announced to the customer once (额度调整通知), with the old and new limit.
+      const told = await t.deps.db.selectFrom('notices').select(['facts']).where('customer_id', '=', plan.customerId)
+        .where('kind', '=', 'credit_line_changed').orderBy('created_at').orderBy('id').execute();
+      assert.deepEqual(told.map((n) => { const f = (typeof n.facts === 'string' ? JSON.parse(n.facts) : n.facts) as any; return [f.oldLimitFen, f.newLimitFen]; }),
+        [[2000000, 3000000], [3000000, 500000], [500000, 2000000]]);
     });
 
     it('freezes a line: new plans refused, repayment still accepted; unfreezes with a reason', async () => {

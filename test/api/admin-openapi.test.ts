@@ -23,9 +23,23 @@ for (const target of testDatabases()) {
         assert.ok(op.security?.length, `${name}: security`);
         const success = op.responses['200'] ?? op.responses['201'];
         assert.ok(success?.content?.['application/json']?.schema, `${name}: success schema`);
-        for (const status of ['400', '401', '403']) assert.ok(op.responses[status], `${name}: ${status} problem`);
+        for (const status of ['400', '401', '403']) {
+          assert.ok(op.responses[status]?.content?.['application/problem+json']?.schema, `${name}: ${status} problem+json`);
+          assert.equal(op.responses[status].content['application/json'], undefined, `${name}: ${status} not plain json`);
+        }
         assert.match(JSON.stringify(op), /"examples?"/, `${name}: an example`);
       }
+    });
+
+    it('documents error bodies of every route as application/problem+json, as they are sent', async () => {
+      const doc = (await t.api('GET', '/openapi.json')).body;
+      const wrong = Object.entries<any>(doc.paths).flatMap(([path, methods]) => Object.entries<any>(methods)
+        .flatMap(([method, op]) => Object.entries<any>(op.responses ?? {})
+          .filter(([status, r]) => /^[45]/.test(status) && r.content?.['application/json'])
+          .map(([status]) => `${method} ${path} ${status}`)));
+      assert.deepEqual(wrong, []);
+      const sent = await t.api('GET', '/v1/admin/merchants', { token: 'nope' });
+      assert.match(String(sent.headers['content-type']), /^application\/problem\+json/);
     });
   });
 }

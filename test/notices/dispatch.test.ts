@@ -87,6 +87,9 @@ for (const target of testDatabases()) {
       const inbox = await t.api('GET', '/v1/me/inbox', { token });
       assert.equal(inbox.status, 200, JSON.stringify(inbox.body));
       assert.equal(inbox.body.unread, 1);
+      // A page size from a query string (digits), and a bad one refused.
+      assert.equal((await t.api('GET', '/v1/me/inbox?limit=1', { token })).body.messages.length, 1);
+      assert.equal((await t.api('GET', '/v1/me/inbox?limit=abc', { token })).status, 400);
       const [msg] = inbox.body.messages;
       assert.deepEqual({ ...msg, id: undefined, createdAt: undefined }, {
         id: undefined, kind: 'due_in_3_days', title: '3天后到期', body: '应还1,536.00元，最后还款日2026年2月10日。', actionPath: '/portal/pay?dueDate=2026-02-10', createdAt: undefined, readAt: null,

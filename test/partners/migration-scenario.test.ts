@@ -14,6 +14,7 @@ import { checkLedger } from '../../src/app/check-ledger.ts';
 import { lateChargesAsOf } from '../../src/core/charges/late-charges.ts';
 import { parseLateChargeRule } from '../../src/core/charges/late-charge-rule.ts';
 import { addEntrance, addPartner, fundedCheckout } from './support.ts';
+import { closeTo, installment, planRow } from '../close/support.ts';
 
 /**
  * The seed's story, replayed: the store moves its installment business from bank A to bank B
@@ -21,7 +22,9 @@ import { addEntrance, addPartner, fundedCheckout } from './support.ts';
  * installment falls due on 02-10. In the seed, such customers were told to find another app
  * and became overdue; here the notice names the new place, the old place points to it, the
  * due date is protected, and the customer pays after grace without a late charge.
- * Customer 2, with bank B all along, is caught by a declared incident instead.
+ * Customer 2, with bank B all along, is caught by a declared incident instead. Business days
+ * move by real daily closes (the close applies the protections as its first step), so what is
+ * checked is what the close charged, marked and queued.
  */
 for (const target of testDatabases()) {
   describe(`partner migration with the old entrance closed, on ${target.name}`, () => {
@@ -47,13 +50,17 @@ for (const target of testDatabases()) {
 
     const where = async (customerId: string) => (await t.api('GET', '/v1/me/where-to-pay', { token: await sessionFor(t, customerId) })).body.items[0];
 
+    const overdueQueued = async (planId: string) => (await t.deps.db.selectFrom('close_outbox').select(['kind', 'send_on'])
+      .where('plan_id', '=', planId).where('kind', 'like', 'overdue%').orderBy('send_on').execute()).map((r) => `${r.send_on} ${r.kind}`);
+
     it('before the change, customer 1 pays in the store app', async () => {
-      await t.setBusinessDate('2026-02-06');
+      await closeTo(t, '2026-02-05');
+      assert.equal(await t.deps.calendar.today(), '2026-02-06');
       assert.equal((await where(c1.customerId)).payAt.code, 'store-installments');
     });
 
     it('on the migration day the plan moves to bank B and the store entrance closes', async () => {
-      await t.setBusinessDate('2026-02-07');
+      await closeTo(t, '2026-02-06');
       const moved = await t.api('POST', '/v1/admin/portfolio-transfers', {
         token: t.adminToken, body: { transferId: TRANSFER, fromPartnerId: bankA, toPartnerId: bankB, effectiveDate: '2026-02-07', reason: 'store changed financing partner', selection: {} },
       });
@@ -82,9 +89,9 @@ for (const target of testDatabases()) {
     });
 
     it('the close of the migration day protects customer 1\'s due date that week, and only theirs', async () => {
-      const run = await execute(t.deps, systemActor, (ctx) => applyProtections(ctx, '2026-02-07'));
-      assert.ok(run.ok && !run.replayed);
-      assert.equal(run.value.movedClasses, 1);
+      const closed = await closeTo(t, '2026-02-07');
+      const step = closed.runs[0]!.steps.find((x) => x.name === 'outage_protection');
+      assert.deepEqual([step?.phase, step?.counts.movedClasses, step?.counts.installmentsProtected], ['before', 1, 1]);
       const p1 = await isProtected(t.deps.db, c1.customerId, c1.id, '2026-02-10');
       assert.deepEqual([p1.protected, p1.extendedDueDate, p1.causes[0]?.kind], [true, '2026-02-21', 'entrance_moved']);
       assert.equal((await isProtected(t.deps.db, c2.customerId, c2.id, '2026-02-10')).protected, false);
@@ -96,12 +103,13 @@ for (const target of testDatabases()) {
     });
 
     it('a declared incident protects customer 2\'s due date', async () => {
-      await t.setBusinessDate('2026-02-10');
+      await closeTo(t, '2026-02-09');
+      assert.equal(await t.deps.calendar.today(), '2026-02-10');
       const supervisor = await tokenFor(t, 'supervisor');
       const declared = await t.api('POST', '/v1/admin/incidents', { token: supervisor, body: { title: 'SMS repayment link broken for bank B plans', scope: { partnerIds: [], productIds: [], merchantIds: [], planIds: [c2.id] } } });
       assert.equal(declared.status, 201, JSON.stringify(declared.body));
       assert.deepEqual([(await isProtected(t.deps.db, c2.customerId, c2.id, '2026-02-10')).extendedDueDate], ['2026-02-17']);
-      await t.setBusinessDate('2026-02-11');
+      await closeTo(t, '2026-02-10');
       const ended = await t.api('POST', `/v1/admin/incidents/${declared.body.incidentId}/end`, { token: supervisor, body: {} });
       assert.equal(ended.status, 200, JSON.stringify(ended.body));
       const p2 = await isProtected(t.deps.db, c2.customerId, c2.id, '2026-02-10');
@@ -112,8 +120,22 @@ for (const target of testDatabases()) {
       assert.equal(reviewed.body.review, 'template fixed; 1 customer protected');
     });
 
+    it('through the week after grace the closes charge neither customer, mark neither overdue, and send no overdue notice', async () => {
+      await closeTo(t, '2026-02-15');
+      for (const c of [c1, c2]) {
+        assert.equal((await installment(t, c.id, 1)).penalty_fen, 0);
+        const plan = await planRow(t, c.id);
+        assert.deepEqual([plan.days_past_due, plan.delinquency_bucket], [0, 'M0']);
+        assert.deepEqual(await overdueQueued(c.id), []);
+        const charged = await t.deps.db.selectFrom('close_accruals').select('business_date').where('plan_id', '=', c.id).where('step', '=', 'charges').execute();
+        assert.deepEqual(charged, []);
+      }
+      const reminded = await t.deps.db.selectFrom('close_outbox').select('kind').where('plan_id', '=', c1.id).where('send_on', '=', '2026-02-10').execute();
+      assert.deepEqual(reminded.map((r) => r.kind).sort(), ['auto_debit', 'due_today'], 'reminders still follow the contractual date');
+    });
+
     it('customer 1 repays after grace through the new entrance and owes no late charge', async () => {
-      await t.setBusinessDate('2026-02-16');
+      assert.equal(await t.deps.calendar.today(), '2026-02-16');
       const w = await where(c1.customerId);
       assert.equal(w.payAt.code, 'bank-b-app');
       const paid = await t.api('POST', '/v1/me/repayments', { token: await sessionFor(t, c1.customerId), key: 'c1-late', body: { kind: 'installment', planId: c1.id, installmentNumber: 1, amount: '536.00' } });
@@ -133,10 +155,28 @@ for (const target of testDatabases()) {
     });
 
     it('the repayment settles to bank B, and the books and the settlement agree', async () => {
-      await t.setBusinessDate('2026-02-17');
+      await closeTo(t, '2026-02-16');
       const s = await t.api('POST', `/v1/admin/partners/${bankB}/settlements`, { token: t.adminToken, body: { date: '2026-02-16' } });
       assert.deepEqual([s.status, s.body.collectedPrincipal, s.body.collectedFee], [200, '500.00', '36.00']);
       assert.ok((await reconcileSettlement(t.deps.db, bankB, '2026-02-16')).ok);
+      const books = await checkLedger(t.deps.db);
+      assert.ok(books.ok, JSON.stringify(books.failures));
+    });
+
+    it('customer 2, who has not paid, is late only from the extended date: charged and reminded from 02-18', async () => {
+      await closeTo(t, '2026-02-22');
+      const plan = await t.deps.db.selectFrom('plans').select('late_charge_rule').where('id', '=', c2.id).executeTakeFirstOrThrow();
+      const rule = parseLateChargeRule(plan.late_charge_rule);
+      assert.ok(rule.ok);
+      const i1 = await installment(t, c2.id, 1);
+      const inst = { principal: i1.principal_fen, interest: i1.interest_fen, fee: i1.fee_fen };
+      assert.equal(lateChargesAsOf(rule.value, { ...inst, dueDate: '2026-02-18' }, [], '2026-02-21').total, 0, 'grace after the extended date');
+      const expected = lateChargesAsOf(rule.value, { ...inst, dueDate: '2026-02-18' }, [], '2026-02-22').total;
+      assert.ok(expected > 0 && expected < lateChargesAsOf(rule.value, { ...inst, dueDate: '2026-02-10' }, [], '2026-02-22').total);
+      assert.equal(i1.penalty_fen, expected);
+      assert.equal((await planRow(t, c2.id)).days_past_due, 4);
+      assert.deepEqual(await overdueQueued(c2.id), ['2026-02-19 overdue_1', '2026-02-21 overdue_3']);
+      assert.deepEqual(await overdueQueued(c1.id), [], 'customer 1 paid');
       const books = await checkLedger(t.deps.db);
       assert.ok(books.ok, JSON.stringify(books.failures));
     });

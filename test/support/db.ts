@@ -10,8 +10,11 @@ import { openDatabase, type DatabaseHandle } from '../../src/adapters/db/connect
 export interface TestDatabase { name: 'pglite' | 'postgres'; open(): Promise<DatabaseHandle> }
 
 export function testDatabases(): TestDatabase[] {
-  const list: TestDatabase[] = [{ name: 'pglite', open: () => openDatabase({ dataDir: 'memory://' }) }];
   const url = process.env.FENQI_TEST_DATABASE_URL;
+  // CI runs every suite on PGlite first (npm test), then the storage suites again with
+  // FENQI_TEST_SKIP_PGLITE=1 so the second pass spends its time on PostgreSQL only.
+  const skipPglite = Boolean(url) && process.env.FENQI_TEST_SKIP_PGLITE === '1';
+  const list: TestDatabase[] = skipPglite ? [] : [{ name: 'pglite', open: () => openDatabase({ dataDir: 'memory://' }) }];
   if (url) list.push({ name: 'postgres', open: () => openFreshPostgres(url) });
   return list;
 }

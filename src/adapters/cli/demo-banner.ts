@@ -10,6 +10,9 @@ export function demoBanner(publicUrl: string): string {
     `  Agent API key:     ${DEMO_AGENT_TOKEN}`,
     '  Customers (log in with the phone; the one-time code is printed in this log):',
     ...DEMO_CUSTOMERS.map((c) => `    ${c.phone}  ${c.story}`),
+    `  Customer portal:   ${publicUrl}/portal`,
+    `  Service console:   ${publicUrl}/console   (sign in with the agent key)`,
+    `  Dashboard:         ${publicUrl}/dashboard (sign in with the admin key)`,
     `  Try: curl -H 'Authorization: Bearer ${DEMO_MERCHANT_TOKEN}' '${publicUrl}/v1/merchant/quotes?amount=4999.00'`,
     '',
   ].join('\n');

@@ -5,6 +5,8 @@ import { runDemo } from './demo.ts';
 import { runEod, EOD_USAGE } from './eod.ts';
 import { runSettle, SETTLE_USAGE } from './settle.ts';
 import { runReconcile } from './reconcile.ts';
+import { runCreditReportCli, CREDIT_REPORT_USAGE } from './credit-report.ts';
+import { runSimulate, SIMULATE_USAGE } from './simulate.ts';
 import { UsageError } from './usage-error.ts';
 
 const USAGE = `usage: fenqi <command>
@@ -17,6 +19,10 @@ const USAGE = `usage: fenqi <command>
           ${EOD_USAGE}
   ${SETTLE_USAGE}
   reconcile --gateway NAME --date D      match a gateway's statement against payments (对账)
+  ${CREDIT_REPORT_USAGE}
+                                          report a month to the credit bureau (征信), or its corrections
+  simulate --customers N --months M ...   run a synthetic store through the real use cases
+          ${SIMULATE_USAGE}
 Environment: FENQI_DATA_DIR (embedded data folder, default ./.fenqi), FENQI_DATABASE_URL (use a PostgreSQL server)`;
 
 type Command = (argv: string[]) => Promise<number | void>;
@@ -29,6 +35,8 @@ const COMMANDS: Record<string, Command> = {
   eod: (argv) => runEod(argv, process.stdout),
   settle: (argv) => runSettle(argv, process.stdout),
   reconcile: (argv) => runReconcile(argv, process.stdout),
+  'credit-report': (argv) => runCreditReportCli(argv, process.stdout),
+  simulate: (argv) => runSimulate(argv, process.stdout),
 };
 
 /** Runs one CLI command. Bad input: one line on stderr, exit 2. Anything else unexpected: exit 1. */

@@ -11,7 +11,7 @@ const USAGE = 'usage: fenqi reconcile --gateway sandbox|alipay|wechatpay --date 
 
 /**
  * `fenqi reconcile --gateway NAME --date D`: matches the gateway's statement for D against
- * recorded payments, posts what only the statement knows, stores and prints the result.
+ * recorded payments and refunds, posts what only the statement knows, stores and prints the result.
  * Exit 0 when everything matched, 1 when something needs a person.
  */
 export async function runReconcile(argv: string[], out: NodeJS.WritableStream): Promise<number> {
@@ -33,8 +33,18 @@ export async function runReconcile(argv: string[], out: NodeJS.WritableStream): 
       list('not in Fenqi', v.notInFenqi);
       list('not in statement', v.notInStatement);
       list('amount mismatch', v.amountMismatches);
+      const f = v.refunds;
+      out.write(`  refunds: ${v.statementRefunds} in the statement; matched ${f.matched}, recorded as succeeded ${f.recovered.length}, `
+        + `not in Fenqi ${f.notInFenqi.length}, not in the statement ${f.notInStatement.length}, amount mismatches ${f.amountMismatches.length}\n`);
+      const refunds = (title: string, lines: typeof f.recovered) => { for (const l of lines) out.write(`  refund ${title}: ${l.outTradeNo}/${l.refundNo} ${formatYuan(l.amountFen)}${l.fenqiAmountFen !== undefined && l.fenqiAmountFen !== l.amountFen ? ` (Fenqi ${formatYuan(l.fenqiAmountFen)})` : ''}${l.fenqiStatus && l.fenqiStatus !== 'succeeded' && l.fenqiStatus !== 'pending' ? ` [Fenqi: ${l.fenqiStatus}]` : ''}\n`); };
+      refunds('recorded', f.recovered);
+      refunds('not in Fenqi', f.notInFenqi);
+      refunds('not in statement', f.notInStatement);
+      refunds('amount mismatch', f.amountMismatches);
     }
-    return v.notInFenqi.length + v.notInStatement.length + v.amountMismatches.length === 0 ? 0 : 1;
+    const open = v.notInFenqi.length + v.notInStatement.length + v.amountMismatches.length
+      + v.refunds.notInFenqi.length + v.refunds.notInStatement.length + v.refunds.amountMismatches.length;
+    return open === 0 ? 0 : 1;
   } finally {
     await handle.close();
   }

@@ -5,6 +5,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { AppDeps } from '../../app/deps.ts';
 import { domainError } from '../../core/errors.ts';
 import { sendProblem } from './problem.ts';
+import { documentProblemsAsProblemJson } from './openapi/problem-content-type.ts';
 import { healthRoutes } from './routes/health.ts';
 import { quoteRoutes } from './routes/quotes.ts';
 import { merchantRoutes } from './routes/merchant.ts';
@@ -17,6 +18,11 @@ import { noticeRoutes } from './routes/notices.ts';
 import { partnerRoutes } from './routes/partners.ts';
 import { entranceRoutes } from './routes/entrances.ts';
 import { paymentRoutes } from './routes/payments.ts';
+import { collectionsRoutes } from './routes/collections.ts';
+import { hardshipRoutes } from './routes/hardship.ts';
+import { creditReportRoutes } from './routes/credit-reports.ts';
+import { serviceTicketRoutes } from './routes/service-tickets.ts';
+import { serviceAgentRoutes } from './routes/service-agent.ts';
 import { maskPhonesIn } from '../../core/privacy/mask.ts';
 import { webRoutes } from '../../web/plugin.ts';
 
@@ -36,6 +42,7 @@ export async function buildServer(deps: AppDeps, options: ServerOptions = {}): P
       info: { title: 'Fenqi API', version: '0.1.0', description: 'Installment plans, bills and repayments. Money is a yuan decimal string; errors are application/problem+json with a stable code.' },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
     },
+    transformObject: (doc) => ('openapiObject' in doc ? documentProblemsAsProblemJson(doc.openapiObject as never) : doc.swaggerObject),
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
@@ -55,6 +62,13 @@ export async function buildServer(deps: AppDeps, options: ServerOptions = {}): P
   });
   app.setNotFoundHandler((req, reply) => sendProblem(reply, domainError('not_found', `no route ${req.method} ${req.url.split('?')[0]}`)));
 
+  // Who is asking is settled before what they sent is validated: an unauthenticated caller
+  // gets 401 and learns nothing about a route's body rules from its 400s. Routes declare
+  // their guard as `preHandler`; it runs as `preValidation` (the body is parsed by then).
+  app.addHook('onRoute', (route) => {
+    if (route.preHandler && !route.preValidation) { route.preValidation = route.preHandler; delete route.preHandler; }
+  });
+
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await app.register(healthRoutes(deps));
   await app.register(quoteRoutes);
@@ -69,5 +83,10 @@ export async function buildServer(deps: AppDeps, options: ServerOptions = {}): P
   await app.register(entranceRoutes(deps));
   await app.register(webRoutes(deps));
   await app.register(paymentRoutes(deps));
+  await app.register(collectionsRoutes(deps));
+  await app.register(hardshipRoutes(deps));
+  await app.register(creditReportRoutes(deps));
+  await app.register(serviceTicketRoutes(deps));
+  await app.register(serviceAgentRoutes(deps));
   return app;
 }

@@ -3,6 +3,7 @@ import { domainError, type DomainError } from '../../core/errors.ts';
 import type { Fen } from '../../core/money/fen.ts';
 import { err, ok, type Result } from '../../core/result.ts';
 import { audit } from '../audit.ts';
+import { enqueueNotice } from '../notices/enqueue-notice.ts';
 import type { TxContext } from '../context.ts';
 import type { CreditLineRow } from './get-credit-line.ts';
 
@@ -21,6 +22,14 @@ export async function setCreditLimit(ctx: TxContext, input: SetCreditLimitInput)
   if (customer.status !== 'active') return err(domainError('account_cancelled', 'this customer account is cancelled', 'customerId'));
   const updated = await ctx.tx.updateTable('credit_lines').set({ limit_fen: input.limitFen, updated_at: ctx.at })
     .where('customer_id', '=', input.customerId).returningAll().executeTakeFirstOrThrow();
+  if (line.limit_fen !== input.limitFen) {
+    // The customer hears of a new limit from us (额度调整通知), in the same transaction as the change.
+    const told = await enqueueNotice(ctx, {
+      kind: 'credit_line_changed', customerId: input.customerId, businessDate: ctx.businessDate, ref: `credit-limit:${ctx.deps.ids.next()}`,
+      facts: { oldLimitFen: Number(line.limit_fen), newLimitFen: input.limitFen },
+    });
+    if (!told.ok) return told;
+  }
   await audit(ctx, 'credit_line.set_limit', `customer:${input.customerId}`, {
     beforeFen: line.limit_fen, afterFen: input.limitFen, usedFen: line.used_fen, reason: input.reason ?? null,
   });

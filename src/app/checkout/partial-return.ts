@@ -10,13 +10,13 @@ import { outstandingOf, type Allocation, type InstallmentState } from '../../cor
 import { reamortise, type PartialReturnMode, type ReamortisedRow } from '../../core/servicing/reamortise.ts';
 import { adjustInstallments } from '../../adapters/db/plan-store.ts';
 import { postJournal } from '../../adapters/db/ledger-store.ts';
-import { refundCreditBalance } from '../servicing/refund-credit-balance.ts';
+import { refundReturn } from '../payments/refunds/refund-return.ts';
 import { audit } from '../audit.ts';
 import { emitEvent } from '../events.ts';
 import type { TxContext } from '../context.ts';
 import type { BookPlan } from '../servicing/customer-book.ts';
 import { returnEntry } from './return-entries.ts';
-import { originalChannel, recordReturn, recordWaivers } from './return-support.ts';
+import { recordReturn, recordWaivers } from './return-support.ts';
 import type { ReturnedGoods } from './return-goods.ts';
 
 const rate = (text: string | null): Rate | undefined => {
@@ -52,12 +52,7 @@ export async function applyPartialReturn(ctx: TxContext, plan: BookPlan, amount:
   await ctx.tx.updateTable('credit_lines').set({
     used_fen: sql`used_fen - ${principalReduced}`, credit_balance_fen: sql`credit_balance_fen + ${leftover}`, updated_at: ctx.at,
   }).where('customer_id', '=', customerId).execute();
-  let refundChannel: string | null = leftover > 0 ? 'credit_balance' : null;
-  if (leftover > 0 && await originalChannel(ctx, customerId, planId) === 'sandbox') {
-    const refunded = await refundCreditBalance(ctx, { customerId, amount: leftover, channel: 'sandbox' });
-    if (!refunded.ok) return refunded;
-    refundChannel = 'sandbox';
-  }
+  const refundChannel = await refundReturn(ctx, customerId, planId, leftover, `partial return ${returnId}`);
   const status = await settleIfDone(ctx, customerId, planId);
   await recordReturn(ctx, { customerId, returnId, plan, kind: 'partial', amount, principalReduced, refunded: leftover, reason });
   await emitEvent(ctx, 'plan.refunded', { merchantId: plan.row.merchant_id, customerId }, { planId, merchantOrderId: plan.row.merchant_order_id, returnId, kind: 'partial', principalReduced: formatYuan(principalReduced), refunded: formatYuan(leftover) });

@@ -8,12 +8,12 @@ import { outstandingOf, type Allocation } from '../../core/servicing/installment
 import { adjustInstallments } from '../../adapters/db/plan-store.ts';
 import { postJournal } from '../../adapters/db/ledger-store.ts';
 import { loadCustomerBook, type BookPlan } from '../servicing/customer-book.ts';
-import { refundCreditBalance } from '../servicing/refund-credit-balance.ts';
+import { refundReturn } from '../payments/refunds/refund-return.ts';
 import { audit } from '../audit.ts';
 import { emitEvent } from '../events.ts';
 import type { TxContext } from '../context.ts';
 import { receivableRelief, refundToCreditBalance, returnEntry, type ComponentAmounts } from './return-entries.ts';
-import { unearnedBalance, originalChannel, recordWaivers, recordReturn } from './return-support.ts';
+import { unearnedBalance, recordWaivers, recordReturn } from './return-support.ts';
 import { applyPartialReturn } from './partial-return.ts';
 
 export interface ReturnGoodsInput {
@@ -82,15 +82,11 @@ async function endPlan(ctx: TxContext, plan: BookPlan, input: ReturnGoodsInput):
   }).where('customer_id', '=', customerId).execute();
   const status = input.kind === 'cancellation' ? 'cancelled' as const : 'refunded' as const;
   await ctx.tx.updateTable('plans').set({ status, closed_on: ctx.businessDate, updated_at: ctx.at }).where('customer_id', '=', customerId).where('id', '=', planId).execute();
-  const channel = refund > 0 ? await originalChannel(ctx, customerId, planId) : null;
-  if (channel === 'sandbox') {
-    const r = await refundCreditBalance(ctx, { customerId, amount: refund, channel: 'sandbox' });
-    if (!r.ok) return r;
-  }
+  const channel = await refundReturn(ctx, customerId, planId, refund, `${input.kind === 'cancellation' ? 'cancellation' : 'return'} ${returnId}`);
   await recordReturn(ctx, { customerId, returnId, plan, kind: input.kind, amount: input.amount ?? plan.row.amount_fen, principalReduced: relieved.principal, refunded: refund, reason: input.reason });
   await emitEvent(ctx, status === 'cancelled' ? 'plan.cancelled' : 'plan.refunded', { merchantId: plan.row.merchant_id, customerId }, {
     planId, merchantOrderId: plan.row.merchant_order_id, returnId, kind: input.kind, refunded: formatYuan(refund),
   });
   await audit(ctx, `plan.${input.kind === 'cancellation' ? 'cancel' : 'return'}`, `plan:${planId}`, { kind: input.kind, refundedFen: refund, reason: input.reason ?? null });
-  return ok({ returnId, planId, kind: input.kind, planStatus: status, principalReduced: relieved.principal, refunded: refund, refundChannel: channel === 'sandbox' ? 'sandbox' : refund > 0 ? 'credit_balance' : null });
+  return ok({ returnId, planId, kind: input.kind, planStatus: status, principalReduced: relieved.principal, refunded: refund, refundChannel: channel });
 }

@@ -6,6 +6,8 @@ import { setBusinessDate } from '../../adapters/db/business-calendar.ts';
 import { runTx } from '../../adapters/db/tx.ts';
 import type { AppDeps } from '../deps.ts';
 import { closePlans } from './close-plans.ts';
+import { afterPlanSteps, beforePlanSteps } from './date-steps.ts';
+import { runDateSteps } from './run-date-steps.ts';
 import { sumCounts, type CloseCounts } from './counts.ts';
 import { claimPartition, runPartition, type WorkerOptions } from './partition-worker.ts';
 import { readRun, type CloseRunRecord } from './run-record.ts';
@@ -41,12 +43,18 @@ export async function closeDate(deps: AppDeps, date: BusinessDate, o: CloseDateO
   await createRun(deps, date, o.partitions);
   const existing = await readRun(deps.db, date);
   if (existing?.status === 'done') return existing;
+  // Before any partition is claimed, in every process that joins: a step another process is
+  // still running is run here too, which its idempotence allows.
+  await runDateSteps(deps, date, 'before', beforePlanSteps);
   // PGlite belongs to one process: a partition marked running is left from a killed one.
   if (deps.dbKind === 'pglite') await sql`update close_partitions set lease_until = now() - interval '1 second' where business_date = ${date}::date and status = 'running'`.execute(deps.db);
   await retryOpenErrors(deps, date, o);
   const base = o.workerId ?? `${hostname()}:${process.pid}`;
   const wake = new Wakeup();
-  await Promise.all(Array.from({ length: Math.max(1, o.workers) }, (_, k) => workerLoop(deps, date, `${base}:${k}`, o, wake)));
+  // The after-steps and the finish run once per process however many of its workers see the last partition done.
+  let finishing: Promise<void> | undefined;
+  const finish = () => (finishing ??= runDateSteps(deps, date, 'after', afterPlanSteps).then(() => finishRun(deps, date)));
+  await Promise.all(Array.from({ length: Math.max(1, o.workers) }, (_, k) => workerLoop(deps, date, `${base}:${k}`, o, wake, finish)));
   return (await readRun(deps.db, date))!;
 }
 
@@ -74,7 +82,7 @@ async function createRun(deps: AppDeps, date: BusinessDate, partitions: number):
   });
 }
 
-async function workerLoop(deps: AppDeps, date: BusinessDate, workerId: string, o: CloseDateOptions, wake: Wakeup): Promise<void> {
+async function workerLoop(deps: AppDeps, date: BusinessDate, workerId: string, o: CloseDateOptions, wake: Wakeup, finish: () => Promise<void>): Promise<void> {
   for (;;) {
     const part = await claimPartition(deps, date, workerId, o.leaseSeconds);
     if (part) {
@@ -83,22 +91,26 @@ async function workerLoop(deps: AppDeps, date: BusinessDate, workerId: string, o
     }
     const left = await deps.db.selectFrom('close_partitions').select((eb) => eb.fn.countAll<number>().as('n'))
       .where('business_date', '=', date).where('status', '<>', 'done').executeTakeFirstOrThrow();
-    if (Number(left.n) === 0) { await finishRun(deps, date); return; }
+    if (Number(left.n) === 0) { await finish(); return; }
     // Another worker holds a partition: wait for it to finish (here or, polling, elsewhere) or for its lease to run out.
     await wake.wait(500);
   }
 }
 
-/** The run is done when every partition is; finishing it and opening the next date commit together. */
+/**
+ * The run is done when every partition is and the after-steps have run; finishing it and
+ * opening the next date commit together.
+ */
 async function finishRun(deps: AppDeps, date: BusinessDate): Promise<void> {
   await runTx(deps.db, async (tx) => {
     const parts = await tx.selectFrom('close_partitions').select(['counts', 'status']).where('business_date', '=', date).execute();
     if (parts.some((p) => p.status !== 'done')) return;
     const errors = await tx.selectFrom('close_errors').select((eb) => eb.fn.countAll<number>().as('n'))
       .where('business_date', '=', date).where('resolved_at', 'is', null).executeTakeFirstOrThrow();
+    const steps = await sql<{ counts: CloseCounts }>`select counts from close_run_steps where business_date = ${date}::date`.execute(tx);
     const at = deps.clock.now();
     const done = await tx.updateTable('close_runs').set({
-      status: 'done', finished_at: at, counts: JSON.stringify(sumCounts(parts.map((p) => p.counts as CloseCounts))), errors: Number(errors.n),
+      status: 'done', finished_at: at, counts: JSON.stringify(sumCounts([...parts.map((p) => p.counts as CloseCounts), ...steps.rows.map((r) => r.counts)])), errors: Number(errors.n),
     }).where('business_date', '=', date).where('status', '=', 'running').executeTakeFirst();
     if (Number(done.numUpdatedRows) === 0) return; // another worker finished it
     const open = await tx.selectFrom('system_state').select('value').where('key', '=', 'business_date').executeTakeFirst();

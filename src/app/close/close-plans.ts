@@ -63,6 +63,13 @@ export async function closePlansIn(tx: Tx, deps: AppDeps, keys: readonly PlanKey
  * Active plans get the whole day; paid-off and written-off plans only earn income still due
  * on the date (interest a payoff collected early is earned when its installment falls due).
  * Anything else (cancelled, refunded, pending) is skipped.
+ *
+ * A plan with a customer payment in flight gets no late charge today (no charges accrual row,
+ * so the day stays open). Charges are computed cumulatively (everything the rule says is owed
+ * through the date, less what was posted), so the next close after the payment's outcome
+ * settles the held days: if it succeeded, the repayment counts from the day the customer paid
+ * (plan-day-store.ts loadHistory) and nothing is owed for the days it was in flight; if it
+ * failed or expired, those days are charged then, exactly as if no payment had been tried.
  */
 function decide(plan: LoadedPlan, date: BusinessDate, o: ClosePlansOptions): PlanDayOutcome | null | Error {
   const active = plan.status === 'active';
@@ -71,7 +78,8 @@ function decide(plan: LoadedPlan, date: BusinessDate, o: ClosePlansOptions): Pla
   try {
     return closePlanDay({
       rule: plan.rule, installments: plan.states, history: plan.history, date, settings: o.settings,
-      incomeDone: plan.incomeDone, chargesDone: plan.chargesDone || !active, mayWriteOff: active && o.mayWriteOff,
+      incomeDone: plan.incomeDone, chargesDone: plan.chargesDone || !active || plan.paymentInFlight, mayWriteOff: active && o.mayWriteOff,
+      extendedDueDates: plan.extendedDueDates,
     });
   } catch (error) {
     return new Error(`plan ${plan.key.planId}: ${(error as Error).message}`);

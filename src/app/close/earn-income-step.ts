@@ -11,6 +11,15 @@ export type IncomeKey = [number, string, string, number];
 export const BUCKET_SQL = sql`(uuid_hash(i.customer_id) & 1023)`;
 const NIL = '00000000-0000-0000-0000-000000000000';
 
+/**
+ * An installment under outage protection (plan_protections, any cause). Its overdue notices
+ * count from the extended due date, which the plan-by-plan path applies (protected installments
+ * past their contractual date are overdue candidates every day), so the set-based steps,
+ * which count from the contractual date, leave them out.
+ */
+const PROTECTED_SQL = (customer: string, plan: string, number: string) => sql`exists (select 1 from plan_protections pp
+  where pp.customer_id = ${sql.ref(customer)} and pp.plan_id = ${sql.ref(plan)} and pp.installment_number = ${sql.ref(number)})`;
+
 export interface IncomePage { counts: CloseCounts; next: IncomeKey | null }
 
 /**
@@ -63,7 +72,7 @@ export async function earnIncomePage(tx: Tx, p: { date: BusinessDate; from: numb
       insert into close_outbox (customer_id, plan_id, installment_number, kind, business_date, send_on, created_at)
       select r.customer_id, r.plan_id, r.number, k.kind, ${p.date}::date, ${sendOn}::date, ${p.at}
       from rows r cross join unnest(${kinds}::text[]) as k(kind)
-      where r.status = 'active' and r.owed > 0
+      where r.status = 'active' and r.owed > 0 and not (k.kind like 'overdue%' and ${PROTECTED_SQL('r.customer_id', 'r.plan_id', 'r.number')})
       on conflict do nothing
       returning 1
     ), last as (select * from page order by b desc, customer_id desc, plan_id desc, number desc limit 1)
@@ -92,6 +101,7 @@ export async function queueUpcoming(tx: Tx, p: { date: BusinessDate; from: numbe
     from (values ${sql.join(pairs)}) as k(due_date, kind)
     join installments i on i.due_date = k.due_date and i.settled_on is null and ${BUCKET_SQL} between ${p.from}::int and ${p.to}::int
     where (select pl.status from plans pl where pl.customer_id = i.customer_id and pl.id = i.plan_id) = 'active'
+      and not (k.kind like 'overdue%' and ${PROTECTED_SQL('i.customer_id', 'i.plan_id', 'i.number')})
       and (i.principal_fen - i.paid_principal_fen - i.waived_principal_fen) + (i.interest_fen - i.paid_interest_fen - i.waived_interest_fen)
           + (i.fee_fen - i.paid_fee_fen - i.waived_fee_fen) > 0
     on conflict do nothing`.execute(tx);

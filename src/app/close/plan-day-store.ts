@@ -5,6 +5,7 @@ import type { PaymentRecord } from '../../core/charges/payment-history.ts';
 import type { InstallmentState } from '../../core/servicing/installment-state.ts';
 import { toState } from '../../adapters/db/plan-store.ts';
 import type { Tx } from '../../adapters/db/tx.ts';
+import { extendedDueDates } from '../entrances/protection-store.ts';
 
 export interface PlanKey { customerId: string; planId: string }
 
@@ -18,6 +19,10 @@ export interface LoadedPlan {
   history: Map<number, PaymentRecord[]>;
   incomeDone: boolean;
   chargesDone: boolean;
+  /** Outage protection: installment number → extended due date (see core/close/plan-day.ts). */
+  extendedDueDates: Map<number, BusinessDate>;
+  /** A customer payment naming this plan is still with the gateway: no late charge is posted today. */
+  paymentInFlight: boolean;
 }
 
 export const pairsOf = (keys: readonly PlanKey[]): RawBuilder<unknown> =>
@@ -40,6 +45,8 @@ export async function lockAndLoad(tx: Tx, keys: readonly PlanKey[], date: Busine
   const installments = await sql<Parameters<typeof toState>[0]>`
     select * from installments where (customer_id, plan_id) in (select * from ${pairs} as k(c, p)) order by plan_id, number`.execute(tx);
   const history = await loadHistory(tx, pairs);
+  const extended = await extendedDueDates(tx, keys);
+  const inFlight = await plansWithPaymentInFlight(tx, customers);
   const done = await sql<{ plan_id: string; step: string }>`
     select plan_id, step from close_accruals
     where (customer_id, plan_id) in (select * from ${pairs} as k(c, p)) and business_date = ${date}::date`.execute(tx);
@@ -52,18 +59,34 @@ export async function lockAndLoad(tx: Tx, keys: readonly PlanKey[], date: Busine
       history: history.get(p.id) ?? new Map(),
       incomeDone: done.rows.some((d) => d.plan_id === p.id && d.step === 'income'),
       chargesDone: done.rows.some((d) => d.plan_id === p.id && d.step === 'charges'),
+      extendedDueDates: extended.get(p.id) ?? new Map(),
+      paymentInFlight: inFlight.has(p.id),
     };
   });
 }
 
 /**
+ * Plans named by a customer payment still with the gateway (the set-based form of
+ * inFlightPayments() in app/payments/list-payments.ts, for a page of customers at once).
+ */
+async function plansWithPaymentInFlight(tx: Tx, customers: readonly string[]): Promise<Set<string>> {
+  const r = await sql<{ plan_id: string }>`
+    select distinct x.plan_id from payments p cross join jsonb_array_elements_text(p.plan_ids) as x(plan_id)
+    where p.customer_id in (${sql.join(customers.map((c) => sql`${c}::uuid`))}) and p.status in ('created', 'pending')`.execute(tx);
+  return new Set(r.rows.map((row) => row.plan_id));
+}
+
+/**
  * What reduced each installment's principal, interest and fee, by business date: allocations
  * of posted (not reversed) repayments, and waivers not reversed. Penalty is left out because
- * penalty never accrues on penalty.
+ * penalty never accrues on penalty. A repayment that came through a gateway payment is dated
+ * the day the customer paid (payments.business_date), not the day the gateway confirmed it:
+ * a delay that is the gateway's costs the customer nothing.
  */
 async function loadHistory(tx: Tx, pairs: RawBuilder<unknown>): Promise<Map<string, Map<number, PaymentRecord[]>>> {
   const rows = await sql<{ plan_id: string; number: number; component: 'principal' | 'interest' | 'fee'; amount: number; date: string }>`
-    select a.plan_id, a.installment_number as number, a.component, a.amount_fen as amount, r.business_date as date
+    select a.plan_id, a.installment_number as number, a.component, a.amount_fen as amount,
+      least(r.business_date, (select min(pm.business_date) from payments pm where pm.customer_id = r.customer_id and pm.repayment_id = r.id)) as date
     from allocations a join repayments r on r.customer_id = a.customer_id and r.id = a.repayment_id
     where (a.customer_id, a.plan_id) in (select * from ${pairs} as k(c, p)) and r.status = 'posted' and a.component <> 'penalty'
     union all

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { BusinessDate } from '../../core/calendar/business-date.ts';
 import type { Db } from '../../adapters/db/tx.ts';
 import type { CloseCounts } from './counts.ts';
+import { readDateSteps, type StepRecord } from './run-date-steps.ts';
 
 export interface CloseRunRecord {
   businessDate: BusinessDate;
@@ -14,6 +15,8 @@ export interface CloseRunRecord {
   errors: number;
   /** Plans that failed and were left for a later run or an inline catch-up, newest first (at most 20). */
   errorSamples: { planId: string; step: string; message: string }[];
+  /** Whole-date steps (date-steps.ts) recorded so far, with their counts. */
+  steps: StepRecord[];
 }
 
 export interface CloseProgress { businessDate: BusinessDate; plansDone: number; plansTotal: number; partitionsDone: number; partitions: number }
@@ -27,6 +30,7 @@ export async function readRun(db: Db, date: BusinessDate): Promise<CloseRunRecor
     businessDate: run.business_date, status: run.status, partitions: run.partitions, plansTotal: run.plans_total,
     startedAt: new Date(run.started_at).toISOString(), finishedAt: run.finished_at ? new Date(run.finished_at).toISOString() : null,
     counts: run.counts as CloseCounts, errors: run.errors, errorSamples: errors.map((e) => ({ planId: e.plan_id, step: e.step, message: e.message })),
+    steps: await readDateSteps({ db }, date),
   };
 }
 

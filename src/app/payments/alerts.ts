@@ -2,7 +2,7 @@ import type { Tx } from '../../adapters/db/tx.ts';
 import type { IdGenerator } from '../ports.ts';
 
 export interface AlertInput {
-  kind: 'notification_mismatch' | 'notification_unknown_order' | 'notification_wrong_merchant' | 'paid_after_expiry' | 'gateway_error' | 'forgery';
+  kind: 'notification_mismatch' | 'notification_unknown_order' | 'notification_wrong_merchant' | 'paid_after_expiry' | 'gateway_error' | 'forgery' | 'refund_manual' | 'agreement_notification';
   severity: 'info' | 'warning' | 'critical';
   gateway: string | null;
   outTradeNo?: string | null;

@@ -1,4 +1,5 @@
 import { domainError, type DomainError } from '../../core/errors.ts';
+import { clashingPayment, paymentInFlight } from './in-flight-clash.ts';
 import type { Fen } from '../../core/money/fen.ts';
 import { err, ok, type Result } from '../../core/result.ts';
 import { outTradeNoOf, IN_FLIGHT, type GatewayName } from '../../core/payments/payment-status.ts';
@@ -35,14 +36,10 @@ export async function createPayment(ctx: TxContext, input: CreatePaymentInput): 
   const targeted = planTargets(book, target, input.amount, ctx.businessDate);
   if (!targeted.ok) return targeted;
   const planIds = [...new Set([...targeted.value.parts, ...targeted.value.waivers].map((p) => p.planId))].sort();
-  const inFlight = await ctx.tx.selectFrom('payments').select(['id', 'plan_ids', 'status', 'gateway', 'amount_fen'])
+  const inFlight = await ctx.tx.selectFrom('payments').select(['id', 'plan_ids'])
     .where('customer_id', '=', input.customerId).where('status', 'in', [...IN_FLIGHT]).execute();
-  const clash = inFlight.find((p) => (p.plan_ids as string[]).some((id) => planIds.includes(id)));
-  if (clash) {
-    return err(domainError('payment_in_flight',
-      '一笔付款正在处理中，请勿重复支付。A payment for this is still being processed: wait for its result (or for it to expire) before paying again.',
-      undefined, { paymentId: clash.id, paymentStatus: 'processing' }));
-  }
+  const clash = clashingPayment(inFlight, planIds);
+  if (clash) return err(paymentInFlight(clash));
   const id = ctx.deps.ids.next();
   const outTradeNo = outTradeNoOf(id);
   const expiresAt = new Date(ctx.at.getTime() + input.ttlMs);

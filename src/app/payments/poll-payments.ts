@@ -4,6 +4,7 @@ import { runTx } from '../../adapters/db/tx.ts';
 import type { AppDeps } from '../deps.ts';
 import { refreshPayment, type RefreshOutcome } from './refresh-payment.ts';
 import type { PaymentRow } from './payment-store.ts';
+import { dispatchRefundsOnce } from './refunds/dispatch-refunds.ts';
 
 export type PollReport = Record<RefreshOutcome, number> & { queried: number };
 
@@ -31,12 +32,14 @@ export async function pollPaymentsOnce(deps: AppDeps, batchSize = 20): Promise<P
   return report;
 }
 
-/** Runs the poller every intervalMs until the returned function is called. Rounds never overlap. */
+/** Runs the poller (and the refund dispatcher) every intervalMs until the returned function is called. Rounds never overlap. */
 export function startPaymentPoller(deps: AppDeps, intervalMs: number): () => void {
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   const round = async () => {
     try { await pollPaymentsOnce(deps); } catch (e) { deps.log(`payment poller: ${(e as Error).message}`); }
+    // Refunds recorded by returns and overpayments go out on the same beat.
+    try { await dispatchRefundsOnce(deps); } catch (e) { deps.log(`refund dispatcher: ${(e as Error).message}`); }
     if (!stopped) { timer = setTimeout(round, intervalMs); timer.unref?.(); }
   };
   timer = setTimeout(round, intervalMs);

@@ -51,7 +51,21 @@ export type DebitResult =
   | { state: 'paid'; amount: Fen; gatewayRef: string }
   | { state: 'insufficient_funds' }
   | { state: 'agreement_revoked' }
+  /** Accepted; the result comes by notification or status query (WeChat Pay deducts asynchronously). */
+  | { state: 'processing' }
   | { state: 'failed'; detail: string };
+
+/**
+ * Signing an agreement: `externalNo` is ours (the agreement's id in hex), given to the gateway
+ * so its sign notification leads back to the row. The sandbox signs at once; a wallet has the
+ * customer sign on its own page (`signUrl`), and tells us by notification when it is done.
+ */
+export interface SignAgreementRequest { customerRef: string; externalNo: string; notifyUrl: string; returnUrl: string }
+export type SignAgreementResult = { agreementNo: string } | { signUrl: string };
+export type AgreementState = { state: 'active'; agreementNo: string } | { state: 'signing' } | { state: 'ended'; reason: string };
+export type AgreementNotification =
+  | { ok: true; externalNo: string; agreementNo: string; active: boolean; reason: string }
+  | { ok: false; signatureValid: boolean; reason: string };
 
 export interface DebitRequest { agreementNo: string; outTradeNo: string; amount: Fen; subject: string; notifyUrl: string }
 
@@ -67,8 +81,12 @@ export interface PaymentGateway {
   refund(request: RefundRequest): Promise<RefundResult>;
   statement?(date: string): Promise<StatementLine[]>;
   /** Auto-debit (代扣), where the gateway offers it: sign, cancel and debit under an agreement. */
-  signAgreement?(customerRef: string): Promise<{ agreementNo: string }>;
-  cancelAgreement?(agreementNo: string): Promise<void>;
+  signAgreement?(request: SignAgreementRequest): Promise<SignAgreementResult>;
+  /** Where an agreement being signed stands (the customer came back from the wallet before its notification). */
+  queryAgreement?(externalNo: string): Promise<AgreementState>;
+  /** A signed / revoked notification about an agreement, verified like a payment notification. */
+  verifyAgreementNotification?(raw: RawNotification, now: Date): AgreementNotification;
+  cancelAgreement?(agreementNo: string, externalNo: string): Promise<void>;
   /** A debit that times out may still have happened: the caller leaves the payment for the status poller. */
   debit?(request: DebitRequest): Promise<DebitResult>;
 }

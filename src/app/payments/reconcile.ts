@@ -10,6 +10,7 @@ import { gatewayOf } from './gateways.ts';
 import { findByOutTradeNo, type PaymentRow } from './payment-store.ts';
 import type { StatementLine } from './ports.ts';
 import { settlePayment } from './settle-payment.ts';
+import { reconcileRefunds, type RefundRecon } from './refunds/reconcile-refunds.ts';
 
 export interface ReconLine { outTradeNo: string; gatewayRef: string; amountFen: number; fenqiAmountFen?: number; paymentId?: string }
 export interface ReconcileReport {
@@ -23,10 +24,12 @@ export interface ReconcileReport {
   /** Settled in Fenqi that day, absent from the statement. */
   notInStatement: ReconLine[];
   amountMismatches: ReconLine[];
+  /** The statement's refund lines matched against recorded refunds. */
+  refunds: RefundRecon;
 }
 
 /**
- * 对账: matches a gateway's statement for one day against recorded payments. A paid line
+ * 对账: matches a gateway's statement for one day against recorded payments and refunds. A paid line
  * Fenqi has not settled (its notification and queries all lost) is posted through the same
  * exactly-once settlePayment; everything else is reported and, when it needs a person,
  * raised as an alert. The report is derived from the data after any posting, so re-running
@@ -41,6 +44,7 @@ export async function reconcile(deps: AppDeps, name: GatewayName, date: string):
   const report: ReconcileReport = {
     gateway: name, date, statementPayments: payments.length, statementRefunds: lines.length - payments.length,
     matched: 0, recovered: [], notInFenqi: [], notInStatement: [], amountMismatches: [],
+    refunds: { matched: 0, recovered: [], notInFenqi: [], notInStatement: [], amountMismatches: [] },
   };
   for (const line of payments) await classify(deps, name, line, report);
   const [from, to] = shanghaiDayRange(date);
@@ -51,6 +55,7 @@ export async function reconcile(deps: AppDeps, name: GatewayName, date: string):
   for (const p of settled) {
     if (!listed.has(p.out_trade_no)) report.notInStatement.push({ outTradeNo: p.out_trade_no, gatewayRef: p.gateway_ref ?? '', amountFen: p.amount_fen, paymentId: p.id });
   }
+  report.refunds = await reconcileRefunds(deps.db, name, date, lines);
   await store(deps, report);
   return ok(report);
 }
@@ -88,6 +93,13 @@ async function store(deps: AppDeps, r: ReconcileReport): Promise<void> {
       await raiseAlert(tx, deps.ids, at, {
         kind: 'notification_mismatch', severity: 'critical', gateway: r.gateway, outTradeNo: l.outTradeNo,
         message: `the ${r.date} statement of ${r.gateway} has another amount for a payment`, details: { ...l }, dedupKey: `recon-mismatch:${r.gateway}:${l.outTradeNo}`,
+      });
+    }
+    for (const l of [...r.refunds.notInFenqi, ...r.refunds.amountMismatches]) {
+      await raiseAlert(tx, deps.ids, at, {
+        kind: 'notification_mismatch', severity: 'critical', gateway: r.gateway, outTradeNo: l.outTradeNo,
+        message: `the ${r.date} statement of ${r.gateway} has a refund Fenqi did not make through it, or for another amount: check it was not paid twice`,
+        details: { ...l }, dedupKey: `recon-refund:${r.gateway}:${l.refundNo || l.outTradeNo}:${l.amountFen}`,
       });
     }
     await tx.insertInto('reconciliations').values({ gateway: r.gateway, statement_date: r.date, first_run_at: at, last_run_at: at, report: JSON.stringify(r) })

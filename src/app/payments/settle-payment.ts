@@ -10,6 +10,7 @@ import type { RepaymentTarget } from '../servicing/repayment-targets.ts';
 import { raiseAlert } from './alerts.ts';
 import { depositToCreditBalance } from './credit-deposit.ts';
 import type { PaymentRow } from './payment-store.ts';
+import { refundToCustomer } from './refunds/refund-to-customer.ts';
 
 export type SettleSource = 'notification' | 'query' | 'return' | 'reconciliation' | 'autodebit';
 export interface SettleInput { amount: Fen; gatewayRef: string; source: SettleSource }
@@ -55,6 +56,7 @@ export async function settlePayment(ctx: TxContext, paymentId: string, input: Se
     status: 'succeeded', repayment_id: repaymentId, gateway_ref: input.gatewayRef, settled_by: input.source, settled_at: ctx.at, updated_at: ctx.at,
   }).where('customer_id', '=', p.customer_id).where('id', '=', paymentId).where('status', '!=', 'succeeded').executeTakeFirst();
   invariant(Number(updated.numUpdatedRows) === 1, 'a payment is settled once, under its lock');
+  await refundOverpayment(ctx, p, repaymentId);
   return ok({ outcome: 'posted', paymentId, repaymentId, fallback });
 }
 
@@ -75,4 +77,18 @@ async function post(ctx: TxContext, p: PaymentRow, gatewayRef: string): Promise<
     if (r.ok) return { repaymentId: r.value.repaymentId, fallback: true };
   }
   return { repaymentId: await depositToCreditBalance(ctx, p.customer_id, p.amount_fen, p.gateway, gatewayRef), fallback: true };
+}
+
+/**
+ * Money that arrived for nothing owed (paid meanwhile by another channel, more than was due)
+ * went to the credit balance: it goes back through the payment that brought it, recorded
+ * here and sent by the refund dispatcher ("both are reconciled and the extra is refunded").
+ */
+async function refundOverpayment(ctx: TxContext, p: PaymentRow, repaymentId: string): Promise<void> {
+  const r = await ctx.tx.selectFrom('repayments').select('to_credit_balance_fen').where('customer_id', '=', p.customer_id).where('id', '=', repaymentId).executeTakeFirstOrThrow();
+  if (r.to_credit_balance_fen <= 0) return;
+  await refundToCustomer(ctx, {
+    customerId: p.customer_id, amount: r.to_credit_balance_fen, kind: 'overpayment', paymentId: p.id, remainder: 'keep',
+    reason: `溢缴款退回 overpayment of payment ${p.out_trade_no}`,
+  });
 }

@@ -2,6 +2,9 @@ import { journal, type JournalEntry, type Posting } from '../../core/ledger/jour
 import { receivableAccount, type AccountCode } from '../../core/ledger/accounts.ts';
 import type { Fen } from '../../core/money/fen.ts';
 import type { PlanAllocation } from './plan-allocation.ts';
+import { earnedKey, type EarnedKey } from './earned-installments.ts';
+
+const NONE_EARNED: ReadonlySet<EarnedKey> = new Set();
 
 /** Where a repayment's money comes from: a channel's cash-in-transit account, or the customer's credit balance. */
 export function sourceAccount(channel: string): AccountCode {
@@ -30,14 +33,17 @@ export function reversalEntry(original: JournalEntry, reversalRef: string): Jour
 }
 
 /**
- * Waivers (减免): not-yet-earned interest and fees go back against unearned income; penalties,
- * already recognised as income when charged, and principal are an expense.
+ * Waivers (减免): interest and fees not yet earned go back against unearned income; once the
+ * daily close has earned an installment (`earned` holds it), against that income; penalties,
+ * recognised as income when charged, and principal are an expense.
  */
-export function waiverEntry(reference: string, parts: PlanAllocation[], kind: 'waiver' | 'return' = 'waiver'): JournalEntry {
+export function waiverEntry(reference: string, parts: PlanAllocation[], kind: 'waiver' | 'return' = 'waiver', earned: ReadonlySet<EarnedKey> = NONE_EARNED): JournalEntry {
   const postings: Posting[] = [];
   for (const part of parts) {
     for (const w of part.allocations) {
-      const debit: AccountCode = w.component === 'interest' ? 'unearned.interest' : w.component === 'fee' ? 'unearned.fee' : 'expense.waiver';
+      const isEarned = earned.has(earnedKey(part.planId, w.installmentNumber));
+      const debit: AccountCode = w.component === 'interest' ? (isEarned ? 'income.interest' : 'unearned.interest')
+        : w.component === 'fee' ? (isEarned ? 'income.fee' : 'unearned.fee') : 'expense.waiver';
       postings.push({ debit, credit: receivableAccount(w.component), amount: w.amount, planId: part.planId });
     }
   }

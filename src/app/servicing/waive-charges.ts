@@ -10,6 +10,7 @@ import { audit } from '../audit.ts';
 import type { TxContext } from '../context.ts';
 import { loadCustomerBook } from './customer-book.ts';
 import { waiverEntry } from './repayment-entry.ts';
+import { earnedInstallments } from './earned-installments.ts';
 
 export interface WaiveInput {
   customerId: string;
@@ -42,7 +43,7 @@ export async function waiveCharges(ctx: TxContext, input: WaiveInput): Promise<R
     actor: `${ctx.actor.kind}:${ctx.actor.id}`, business_date: ctx.businessDate, created_at: ctx.at, reversed_at: null,
   }).execute();
   await postJournal(ctx.tx, { customerId: input.customerId, businessDate: ctx.businessDate, at: ctx.at, ids: ctx.deps.ids },
-    waiverEntry(waiverId, [{ planId: input.planId, allocations: [allocation] }]));
+    waiverEntry(waiverId, [{ planId: input.planId, allocations: [allocation] }], 'waiver', await earnedInstallments(ctx.tx, input.customerId, [input.planId])));
   const paidOff = applyAllocations(plan.states, [allocation], 'waived').every((i) => outstandingTotal(i) === 0);
   if (paidOff) {
     await ctx.tx.updateTable('plans').set({ status: 'paid_off', closed_on: ctx.businessDate, updated_at: ctx.at })

@@ -87,3 +87,22 @@ test('write-off at the configured age takes everything outstanding; the entry ba
   assert.equal(day(plan, '2026-02-05', new Map(), { chargesDone: true }).writeOff, null, '179 days');
   assert.equal(day(plan, '2026-02-06', new Map(), { chargesDone: true, mayWriteOff: false }).writeOff, null, 'never inline');
 });
+
+test('an outage-protected installment is late only from its extended due date; income and reminders keep the contractual date', () => {
+  const plan = [inst(1, '2026-02-10'), inst(2, '2026-03-10')];
+  const extendedDueDates = new Map([[1, '2026-02-21']]);
+  const on = (date: string) => day(plan, date, undefined, { extendedDueDates });
+  assert.deepEqual(on('2026-02-10').income, { interest: 6000, fee: 0 }, 'earned on the contractual date');
+  assert.deepEqual(on('2026-02-09').outbox, [{ installmentNumber: 1, kind: 'due_today' }, { installmentNumber: 1, kind: 'auto_debit' }]);
+  assert.deepEqual(on('2026-02-10').outbox, [{ installmentNumber: 1, kind: 'auto_debit' }], 'no overdue_1 the day after the contractual date');
+  for (const d of ['2026-02-14', '2026-02-16', '2026-02-21']) {
+    const o = on(d);
+    assert.deepEqual([o.charges, o.daysPastDue, o.bucket], [[], 0, 'M0'], d);
+  }
+  assert.deepEqual(on('2026-02-24').charges, [], 'grace runs from the extended date');
+  assert.ok(on('2026-02-21').outbox.some((i) => i.kind === 'overdue_1'), 'overdue_1 counted from the extended date');
+  assert.deepEqual(on('2026-02-25').charges, day([inst(1, '2026-02-21'), plan[1]!], '2026-02-25').charges);
+  assert.deepEqual(on('2026-02-25').charges, [{ installmentNumber: 1, amount: 96, penalty: 96, lateFee: 0 }]);
+  assert.equal(on('2026-02-25').daysPastDue, 4);
+  assert.equal(day(plan, '2026-02-16', undefined, { extendedDueDates: new Map([[1, '2026-02-01']]) }).charges?.[0]?.amount, day(plan, '2026-02-16').charges?.[0]?.amount, 'never earlier than the contract');
+});

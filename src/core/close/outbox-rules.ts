@@ -26,6 +26,8 @@ export function outboxKindsFor(daysAfterDue: number): OutboxKind[] {
   return kinds;
 }
 
+export const isOverdueKind = (kind: OutboxKind): boolean => kind.startsWith('overdue_');
+
 /** Every (days after due) offset that queues something: the due dates the set-based step must look at. */
 export function outboxOffsets(): number[] {
   const all = new Set<number>([...Object.values(REMINDER_DAYS_BEFORE_DUE).map((d) => -d), ...AUTO_DEBIT_DAYS_AFTER_DUE, ...OVERDUE_NOTICE_DAYS]);

@@ -8,7 +8,7 @@ import type { Fen } from '../money/fen.ts';
 import { invariant } from '../result.ts';
 import { outstandingOf, type InstallmentState } from '../servicing/installment-state.ts';
 import type { CloseSettings } from './close-settings.ts';
-import { outboxKindsFor, sendOnFor, type OutboxItem } from './outbox-rules.ts';
+import { isOverdueKind, outboxKindsFor, sendOnFor, type OutboxItem } from './outbox-rules.ts';
 
 /** What the close already did for this plan and date (close_accruals rows), and what it may do. */
 export interface PlanDayInput {
@@ -22,6 +22,12 @@ export interface PlanDayInput {
   chargesDone: boolean;
   /** Only the batch writes plans off; a repayment bringing a plan up to date inline never does. */
   mayWriteOff: boolean;
+  /**
+   * Outage protection (plan_protections): installment number → the extended due date. It
+   * stands in for the due date for late charges, days past due, write-off age and overdue
+   * notices; income is still earned, and reminders still sent, on the contractual date.
+   */
+  extendedDueDates?: ReadonlyMap<number, BusinessDate>;
 }
 
 export interface InstallmentCharge { installmentNumber: number; amount: Fen; penalty: Fen; lateFee: Fen }
@@ -43,13 +49,26 @@ export interface PlanDayOutcome {
  */
 export function closePlanDay(input: PlanDayInput): PlanDayOutcome {
   const income = input.incomeDone ? null : incomeDueOn(input.installments, input.date);
-  const charges = input.chargesDone ? null : chargesFor(input);
+  const lateness = withExtendedDueDates(input.installments, input.extendedDueDates);
+  const charges = input.chargesDone ? null : chargesFor(input, lateness);
   // Today's charges are part of what is owed, but DPD ignores penalties, so it can be read now.
-  const daysPastDue = daysPastDueOfStates(input.installments, input.date);
+  const daysPastDue = daysPastDueOfStates(lateness, input.date);
   const bucket = delinquencyBucket(daysPastDue, input.settings.buckets).code;
   const writeOff = input.mayWriteOff && daysPastDue >= input.settings.writeOffDays ? writeOffLines(input.installments, charges ?? [], input.date) : null;
-  const outbox = writeOff ? [] : outboxFor(input.installments, input.date);
+  const outbox = writeOff ? [] : outboxFor(input.installments, lateness, input.date);
   return { income, charges, daysPastDue, bucket, writeOff, outbox };
+}
+
+/**
+ * The installments as lateness sees them: a protected one is due on its extended date. The
+ * platform's outage is the platform's cost, so the customer is late only from that date.
+ */
+export function withExtendedDueDates(installments: readonly InstallmentState[], extended: ReadonlyMap<number, BusinessDate> | undefined): readonly InstallmentState[] {
+  if (!extended || extended.size === 0) return installments;
+  return installments.map((i) => {
+    const to = extended.get(i.number);
+    return to && to > i.dueDate ? { ...i, dueDate: to } : i;
+  });
 }
 
 /** Contractual interest and fee are earned on the due date: what the schedule asked, less what was waived before. */
@@ -71,9 +90,9 @@ export function incomeDueOn(installments: readonly InstallmentState[], date: Bus
  * payment that had met grace, a plan that errored on an earlier day — and then the plan
  * ends with exactly what the rule says instead of missing those days or charging twice.
  */
-function chargesFor(input: PlanDayInput): InstallmentCharge[] {
+function chargesFor(input: PlanDayInput, lateness: readonly InstallmentState[]): InstallmentCharge[] {
   const out: InstallmentCharge[] = [];
-  for (const i of input.installments) {
+  for (const i of lateness) {
     if (i.dueDate >= input.date) continue;
     const inst = { dueDate: i.dueDate, principal: i.principal, interest: i.interest, fee: i.fee };
     const history = input.history.get(i.number) ?? [];
@@ -105,13 +124,16 @@ function writeOffLines(installments: readonly InstallmentState[], charges: reado
   return lines;
 }
 
-function outboxFor(installments: readonly InstallmentState[], date: BusinessDate): OutboxItem[] {
+/** Reminders and auto-debits follow the contractual due date; overdue notices follow the date lateness is counted from. */
+function outboxFor(installments: readonly InstallmentState[], lateness: readonly InstallmentState[], date: BusinessDate): OutboxItem[] {
   const sendOn = sendOnFor(date);
   const items: OutboxItem[] = [];
-  for (const i of installments) {
+  installments.forEach((i, k) => {
     const owed = outstandingOf(i, 'principal') + outstandingOf(i, 'interest') + outstandingOf(i, 'fee');
-    if (owed <= 0) continue;
-    for (const kind of outboxKindsFor(daysBetween(i.dueDate, sendOn))) items.push({ installmentNumber: i.number, kind });
-  }
+    if (owed <= 0) return;
+    const late = lateness[k]!;
+    for (const kind of outboxKindsFor(daysBetween(i.dueDate, sendOn))) if (!isOverdueKind(kind)) items.push({ installmentNumber: i.number, kind });
+    for (const kind of outboxKindsFor(daysBetween(late.dueDate, sendOn))) if (isOverdueKind(kind)) items.push({ installmentNumber: i.number, kind });
+  });
   return items;
 }

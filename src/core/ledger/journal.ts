@@ -18,6 +18,8 @@ export interface Posting {
 export const JOURNAL_KINDS = [
   'plan.originated', 'repayment', 'repayment.reversed', 'refund', 'return', 'waiver', 'penalty.accrued',
   'income.earned', 'writeoff', 'credit_balance.refund', 'partner.transfer', 'settlement',
+  /** 协商还款: the old schedule's balances moved onto the new one, and the penalty waived. */
+  'hardship.restructure',
 ] as const;
 export type JournalKind = (typeof JOURNAL_KINDS)[number];
 

@@ -4,6 +4,9 @@ import { accountRoutes } from './account-routes.ts';
 import { portalKit } from './kit.ts';
 import { loginRoutes } from './login-routes.ts';
 import { payRoutes } from './pay-routes.ts';
+import { serviceRoutes } from './service-routes.ts';
+import { ticketRoutes } from './ticket-routes.ts';
+import { hardshipRoutes } from './hardship-routes.ts';
 import { viewRoutes } from './view-routes.ts';
 
 export interface PortalOptions {
@@ -22,7 +25,10 @@ export interface PortalOptions {
 export const portalRoutes = (deps: AppDeps, cssHref: string, options: PortalOptions) => async (app: FastifyInstance): Promise<void> => {
   const kit = portalKit(app, deps, cssHref);
   loginRoutes(app, deps, kit);
-  viewRoutes(app, kit);
+  viewRoutes(app, deps, kit);
   payRoutes(app, deps, kit, options);
   accountRoutes(app, kit);
+  serviceRoutes(app, kit);
+  ticketRoutes(app, kit);
+  hardshipRoutes(app, kit);
 };

@@ -1,4 +1,6 @@
 import type { FastifyInstance } from 'fastify';
+import type { AppDeps } from '../../app/deps.ts';
+import { entranceWatch } from './entrance-watch.ts';
 import { isUuid } from '../api-client.ts';
 import { maybe, need, sendPage } from '../request-context.ts';
 import type { PortalKit } from './kit.ts';
@@ -9,11 +11,21 @@ import { planPage, plansPage } from './pages/plans.ts';
 import { paths } from './paths.ts';
 
 /** Home, bills, plans and one plan: read-only pages over the customer API. */
-export function viewRoutes(app: FastifyInstance, kit: PortalKit): void {
+export function viewRoutes(app: FastifyInstance, deps: AppDeps, kit: PortalKit): void {
   const { customerPage, hidden } = kit;
+  const anyEntranceDown = entranceWatch(deps);
   app.get(paths.home, hidden, customerPage(async (c, _req, reply) => {
-    const [current, line] = await Promise.all([c.api.currentBill(), c.api.creditLine()]);
-    return sendPage(reply, homePage(c.view(), need(current), need(line)));
+    const [current, line, inbox, where] = await Promise.all([
+      c.api.currentBill(), c.api.creditLine(), c.api.inbox(), anyEntranceDown().then((down) => (down ? c.api.whereToPay() : null)),
+    ]);
+    // Unread count and a closed entrance are extras: if either API fails the bill still shows.
+    // Hardship offers are made only on overdue plans: the lookup is skipped for everyone else.
+    const offers = current.ok && current.body.pastDue.daysPastDue > 0 ? await c.api.hardshipOffers() : null;
+    const extras = {
+      unread: inbox.ok ? inbox.body.unread : 0, entranceMoved: where !== null && where.ok && where.body.items.some((w) => w.rerouted),
+      hardshipOffers: offers?.ok ? offers.body.items.filter((o) => o.status === 'offered').length : 0,
+    };
+    return sendPage(reply, homePage(c.view(), need(current), need(line), extras));
   }));
 
   app.get(paths.bills, hidden, customerPage(async (c, _req, reply) => {

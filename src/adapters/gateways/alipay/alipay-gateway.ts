@@ -1,10 +1,12 @@
 import { formatYuan, parseYuan } from '../../../core/money/parse.ts';
 import type {
-  CreatePaymentRequest, GatewayPayload, NotificationCheck, NotificationReply, PaymentGateway, QueryResult, RawNotification,
-  RefundRequest, RefundResult,
+  AgreementNotification, AgreementState, CreatePaymentRequest, DebitRequest, DebitResult, GatewayPayload, NotificationCheck, NotificationReply,
+  PaymentGateway, QueryResult, RawNotification, RefundRequest, RefundResult, SignAgreementRequest, SignAgreementResult, StatementLine,
 } from '../../../app/payments/ports.ts';
+import { AlipayWithholding } from './withholding.ts';
+import { parseAlipayStatementZip } from './trade-statement.ts';
 import type { AlipayConfig } from './config.ts';
-import { beijingTime, responseSignedText, rsa2Sign, rsa2Verify, signContent, verifyNotifySignature, type Params } from './sign.ts';
+import { beijingTime, responseSignedText, rsa2Sign, rsa2Verify, signContent, verifiedNotifyForm, type Params } from './sign.ts';
 
 /** Only these trade states mean the buyer's money has arrived. */
 const PAID_STATES = new Set(['TRADE_SUCCESS', 'TRADE_FINISHED']);
@@ -16,7 +18,12 @@ const PAID_STATES = new Set(['TRADE_SUCCESS', 'TRADE_FINISHED']);
  */
 export class AlipayGateway implements PaymentGateway {
   readonly name = 'alipay' as const;
-  constructor(private readonly c: AlipayConfig, private readonly clock: () => Date = () => new Date()) {}
+  private readonly withholding: AlipayWithholding;
+  constructor(private readonly c: AlipayConfig, private readonly clock: () => Date = () => new Date()) {
+    this.withholding = new AlipayWithholding({
+      appId: c.appId, verifyKey: c.alipayPublicKey, pageUrl: (m, b, e) => this.pageUrl(m, b, e), call: (m, b, e) => this.call(m, b, e),
+    }, c.withholding);
+  }
 
   /** Common request parameters, signed with our key over everything but `sign`. */
   signedParams(method: string, biz: Record<string, unknown>, extra: Params = {}): Params {
@@ -28,6 +35,18 @@ export class AlipayGateway implements PaymentGateway {
     return params;
   }
 
+  /** A page the customer's browser opens (the request travels in its query string, signed). */
+  pageUrl(method: string, biz: Record<string, unknown>, extra: Params): string {
+    return `${this.c.gatewayUrl}?${new URLSearchParams(this.signedParams(method, biz, extra)).toString()}`;
+  }
+
+
+  signAgreement(r: SignAgreementRequest): Promise<SignAgreementResult> { return this.withholding.sign(r); }
+  queryAgreement(externalNo: string): Promise<AgreementState> { return this.withholding.query(externalNo); }
+  cancelAgreement(agreementNo: string): Promise<void> { return this.withholding.cancel(agreementNo); }
+  debit(r: DebitRequest): Promise<DebitResult> { return this.withholding.debit(r); }
+  verifyAgreementNotification(raw: RawNotification): AgreementNotification { return this.withholding.verifyNotification(raw); }
+
   async createPayment(r: CreatePaymentRequest): Promise<GatewayPayload> {
     const params = this.signedParams('alipay.trade.page.pay', {
       out_trade_no: r.outTradeNo, product_code: 'FAST_INSTANT_TRADE_PAY', total_amount: formatYuan(r.amount), subject: r.subject,
@@ -37,12 +56,9 @@ export class AlipayGateway implements PaymentGateway {
   }
 
   verifyNotification(raw: RawNotification): NotificationCheck {
-    const params: Params = {};
-    for (const [k, v] of new URLSearchParams(raw.rawBody)) {
-      if (k in params) return { ok: false, signatureValid: false, reason: `parameter ${k} repeated` };
-      params[k] = v;
-    }
-    if (!verifyNotifySignature(params, this.c.alipayPublicKey)) return { ok: false, signatureValid: false, reason: 'bad or missing RSA2 signature' };
+    const form = verifiedNotifyForm(raw.rawBody, this.c.alipayPublicKey);
+    if (!form.ok) return { ok: false, signatureValid: false, reason: form.reason };
+    const params = form.params;
     const outTradeNo = params.out_trade_no;
     const fail = (reason: string): NotificationCheck => ({ ok: false, signatureValid: true, reason, ...(outTradeNo ? { outTradeNo } : {}) });
     if (params.app_id !== this.c.appId) return fail(`app_id ${params.app_id ?? '(none)'} is not ours`);
@@ -94,11 +110,25 @@ export class AlipayGateway implements PaymentGateway {
     return { ok: false, reason: `${r.code} ${r.sub_code ?? ''} ${r.sub_msg ?? ''}`.trim(), retryable: r.code === '20000' || r.sub_code === 'ACQ.SYSTEM_ERROR' };
   }
 
+  /**
+   * The day's trade statement: alipay.data.dataservice.bill.downloadurl.query gives a
+   * short-lived URL (in a signed answer; the file itself is not signed) to a zip of GBK CSVs.
+   * A day without trades has no statement (isp.bill_not_exist): no lines.
+   */
+  async statement(date: string): Promise<StatementLine[]> {
+    const r = await this.call('alipay.data.dataservice.bill.downloadurl.query', { bill_type: 'trade', bill_date: date });
+    if (r.code === '40004' && r.sub_code === 'isp.bill_not_exist') return [];
+    if (r.code !== '10000' || typeof r.bill_download_url !== 'string') throw new Error(`alipay bill downloadurl: ${r.code} ${r.sub_code ?? ''}`);
+    const file = await fetch(r.bill_download_url, { signal: AbortSignal.timeout(this.c.timeoutMs) });
+    if (file.status !== 200) throw new Error(`alipay bill download: ${file.status}`);
+    return parseAlipayStatementZip(Buffer.from(await file.arrayBuffer()));
+  }
+
   /** POSTs a signed request and returns the verified `<method>_response` object. */
-  private async call(method: string, biz: Record<string, unknown>): Promise<Record<string, any>> {
+  private async call(method: string, biz: Record<string, unknown>, extra: Params = {}): Promise<Record<string, any>> {
     const res = await fetch(`${this.c.gatewayUrl}?charset=utf-8`, {
       method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded;charset=utf-8' },
-      body: new URLSearchParams(this.signedParams(method, biz)).toString(), signal: AbortSignal.timeout(this.c.timeoutMs),
+      body: new URLSearchParams(this.signedParams(method, biz, extra)).toString(), signal: AbortSignal.timeout(this.c.timeoutMs),
     });
     const raw = await res.text();
     const key = `${method.replace(/\./g, '_')}_response`;

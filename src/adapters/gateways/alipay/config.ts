@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
+import { DEFAULT_WITHHOLDING, type WithholdingCodes } from './withholding.ts';
 
 export interface AlipayConfig {
   appId: string;
@@ -11,6 +12,8 @@ export interface AlipayConfig {
   sellerId?: string;
   gatewayUrl: string;
   timeoutMs: number;
+  /** 商户代扣 product codes and sign scene, as agreed with Alipay (defaults: GENERAL_WITHHOLDING). */
+  withholding?: WithholdingCodes;
 }
 
 export const ALIPAY_GATEWAY = 'https://openapi.alipay.com/gateway.do';
@@ -49,5 +52,10 @@ export function alipayConfigFromEnv(env: NodeJS.ProcessEnv): AlipayConfig | null
     appId, privateKey: privateKeyFrom(priv), alipayPublicKey: publicKeyFrom(pub),
     ...(env.FENQI_ALIPAY_SELLER_ID ? { sellerId: env.FENQI_ALIPAY_SELLER_ID.trim() } : {}),
     gatewayUrl: env.FENQI_ALIPAY_GATEWAY?.trim() || ALIPAY_GATEWAY, timeoutMs: Number(env.FENQI_ALIPAY_TIMEOUT_MS ?? 10_000),
+    withholding: {
+      productCode: env.FENQI_ALIPAY_WITHHOLD_PRODUCT_CODE?.trim() || DEFAULT_WITHHOLDING.productCode,
+      personalProductCode: env.FENQI_ALIPAY_WITHHOLD_PERSONAL_PRODUCT_CODE?.trim() || DEFAULT_WITHHOLDING.personalProductCode,
+      signScene: env.FENQI_ALIPAY_WITHHOLD_SIGN_SCENE?.trim() || DEFAULT_WITHHOLDING.signScene,
+    },
   };
 }

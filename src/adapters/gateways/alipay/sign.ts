@@ -61,3 +61,16 @@ export function responseSignedText(raw: string, responseKey: string): string | n
   }
   return null;
 }
+
+/**
+ * A notification's form, verified: its parameters (each once: a repeated one could be read
+ * differently by us and by the signature check) when the RSA2 signature holds, else why not.
+ */
+export function verifiedNotifyForm(rawBody: string, key: KeyObject): { ok: true; params: Params } | { ok: false; reason: string } {
+  const params: Params = {};
+  for (const [k, v] of new URLSearchParams(rawBody)) {
+    if (k in params) return { ok: false, reason: `parameter ${k} repeated` };
+    params[k] = v;
+  }
+  return verifyNotifySignature(params, key) ? { ok: true, params } : { ok: false, reason: 'bad or missing RSA2 signature' };
+}

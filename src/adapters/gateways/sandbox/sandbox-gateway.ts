@@ -3,7 +3,7 @@ import type { Db } from '../../db/tx.ts';
 import type { Clock } from '../../../app/ports.ts';
 import type {
   CreatePaymentRequest, DebitRequest, DebitResult, GatewayPayload, NotificationCheck, NotificationReply, PaymentGateway, QueryResult, RawNotification,
-  RefundRequest, RefundResult, StatementLine,
+  RefundRequest, RefundResult, SignAgreementRequest, StatementLine,
 } from '../../../app/payments/ports.ts';
 import { shanghaiDayRange } from './statement.ts';
 import { SandboxAgreements } from './sandbox-agreements.ts';
@@ -37,7 +37,7 @@ export class SandboxGateway implements PaymentGateway {
     this.agreements = new SandboxAgreements(o.db, o.clock, () => this.faults, (outTradeNo) => this.scheduleNotifications(outTradeNo));
   }
 
-  signAgreement(customerRef: string) { return this.agreements.sign(customerRef); }
+  signAgreement(r: SignAgreementRequest) { return this.agreements.sign(r.customerRef); }
   async cancelAgreement(agreementNo: string): Promise<void> { await this.agreements.revoke(agreementNo); }
   debit(r: DebitRequest): Promise<DebitResult> { return this.agreements.debit(r); }
 

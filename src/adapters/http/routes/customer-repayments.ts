@@ -5,6 +5,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AppDeps } from '../../../app/deps.ts';
 import { RepaymentBatcher } from '../../../app/servicing/batch/repayment-batcher.ts';
 import { refundCreditBalance } from '../../../app/servicing/refund-credit-balance.ts';
+import { sandboxOf } from '../../../app/payments/gateways.ts';
+import { inFlightClashes, paymentInFlight, type ClashAsk } from '../../../app/payments/in-flight-clash.ts';
 import { formatYuan, parseYuan } from '../../../core/money/parse.ts';
 import { actorOf, guards, hashToken, idempotencyKeyOf, scopeOf, SESSION_PREFIX } from '../auth.ts';
 import { NaturalBatcher } from '../../../app/servicing/batch/natural-batcher.ts';
@@ -46,6 +48,9 @@ export const customerRepaymentRoutes = (deps: AppDeps): FastifyPluginAsyncTypebo
   // that is not a live session falls through to the shared guard, which answers as every
   // customer route does (401 / 403).
   const sessions = new NaturalBatcher((hashes: string[]) => customersOfSessions(deps, hashes), { maxBatch: 256, maxInFlight: 4 });
+  // Paying again what a gateway payment in flight already covers is refused, as at the
+  // cashier (POST /v1/me/payments); looked up for a whole group of requests at once.
+  const clashes = new NaturalBatcher((asks: ClashAsk[]) => inFlightClashes(deps.db, asks), { maxBatch: 256, maxInFlight: 4 });
   const customerGuard = async (req: FastifyRequest, reply: FastifyReply) => {
     const header = req.headers.authorization;
     const token = header?.startsWith('Bearer ') ? header.slice(7).trim() : '';
@@ -76,6 +81,10 @@ export const customerRepaymentRoutes = (deps: AppDeps): FastifyPluginAsyncTypebo
     const key = idempotencyKeyOf(req);
     if (key === 'invalid') return sendProblem(reply, domainError('validation_failed', 'Idempotency-Key must be 1–255 visible ASCII characters', 'Idempotency-Key'));
     if (!key) return sendProblem(reply, domainError('validation_failed', 'this request moves money: send an Idempotency-Key header', 'Idempotency-Key'));
+    const target = parsed.value.target;
+    const planIds = 'planId' in target && target.planId ? [target.planId] : undefined;
+    const clash = await clashes.submit({ customerId: principal.customerId, planIds, scope: scopeOf(principal), key });
+    if (clash) return sendProblem(reply, paymentInFlight(clash));
     // Through the batcher: concurrent repayments share one transaction (see RepaymentBatcher), each with its own key, audit and journal entry.
     const result = await batcher.submit({
       actor: actorOf(principal, req.ip),
@@ -92,7 +101,13 @@ export const customerRepaymentRoutes = (deps: AppDeps): FastifyPluginAsyncTypebo
     schema: {
       tags: ['customer'], summary: 'Refund the credit balance (溢缴款) to the original channel', security: [{ bearer: [] }], headers: Headers,
       body: Type.Object({ amount: Type.Optional(Money) }, { additionalProperties: false, examples: [{ amount: '12.50' }, {}] }),
-      response: { 201: Type.Object({ refundId: Type.String(), amount: Money, channel: Type.String(), status: Type.String() }), ...Problems },
+      response: {
+        201: Type.Object({
+          refundId: Type.String(), amount: Money, channel: Type.String(), status: Type.String({ description: 'pending: on its way back through the gateway it came from' }),
+          legs: Type.Array(Type.Object({ refundId: Type.String(), amount: Money, channel: Type.String(), status: Type.String() })),
+        }),
+        ...Problems,
+      },
     },
   }, async (req, reply) => {
     const principal = req.principal!;
@@ -103,7 +118,14 @@ export const customerRepaymentRoutes = (deps: AppDeps): FastifyPluginAsyncTypebo
       if (!parsed.ok) return sendProblem(reply, parsed.error);
       amount = parsed.value;
     }
-    return runUseCase(deps, req, reply, (ctx) => refundCreditBalance(ctx, { customerId: principal.customerId, channel: 'sandbox', ...(amount ? { amount } : {}) }),
-      { requireIdempotencyKey: true, status: 201, respond: (r) => ({ refundId: r.refundId, amount: formatYuan(r.amount), channel: r.channel, status: r.status }) });
+    // What no gateway payment can take back is paid at once by the sandbox where it runs (the demo), by hand otherwise.
+    const channel = sandboxOf(deps) ? 'sandbox' : 'manual';
+    return runUseCase(deps, req, reply, (ctx) => refundCreditBalance(ctx, { customerId: principal.customerId, channel, ...(amount ? { amount } : {}) }), {
+      requireIdempotencyKey: true, status: 201,
+      respond: (r) => ({
+        refundId: r.refundId, amount: formatYuan(r.amount), channel: r.channel, status: r.status,
+        legs: r.legs.map((l) => ({ refundId: l.refundId, amount: formatYuan(l.amount), channel: l.channel, status: l.status })),
+      }),
+    });
   });
 };

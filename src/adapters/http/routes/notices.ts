@@ -70,11 +70,11 @@ export const noticeRoutes = (deps: AppDeps, options: NoticeRouteOptions = {}): F
     preHandler: guard.customer,
     schema: {
       ...ForCustomer, summary: 'My inbox (站内信), newest first',
-      querystring: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: INBOX_PAGE_MAX })), before: Type.Optional(Type.String({ format: 'uuid' })) }),
+      querystring: Type.Object({ limit: Type.Optional(Type.String({ pattern: '^[1-9][0-9]{0,2}$', description: `1–${INBOX_PAGE_MAX} (query strings are not coerced: digits)` })), before: Type.Optional(Type.String({ format: 'uuid' })) }),
       response: { 200: InboxSchema, 400: ProblemSchema, ...Denied },
     },
   }, async (req) => {
-    const page = await listInbox(deps, me(req), req.query.limit ?? 20, req.query.before ?? null);
+    const page = await listInbox(deps, me(req), Math.min(INBOX_PAGE_MAX, Number(req.query.limit ?? 20)), req.query.before ?? null);
     return { ...page, messages: page.messages.map((m) => ({ id: m.id, kind: m.kind, title: m.title, body: m.body, actionPath: m.actionPath, createdAt: m.createdAt.toISOString(), readAt: m.readAt?.toISOString() ?? null })) };
   });
 

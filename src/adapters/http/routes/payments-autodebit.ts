@@ -6,6 +6,8 @@ import { formatYuan } from '../../../core/money/parse.ts';
 import { isGatewayName } from '../../../core/payments/payment-status.ts';
 import { autoDebitRecord, cancelAgreement, signAgreement, type AgreementRow, type AttemptRow } from '../../../app/payments/autodebit/agreements.ts';
 import { actorOf, guards } from '../auth.ts';
+import { handleAgreementNotification, refreshSigning } from '../../../app/payments/autodebit/agreement-notifications.ts';
+import { notifyEndpoint } from './payments.ts';
 import { sendProblem } from '../problem.ts';
 import { Money, ProblemSchema } from '../schemas.ts';
 
@@ -14,7 +16,8 @@ const Problems = { 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 4
 
 const AgreementSchema = Type.Object({
   id: Type.String(), planId: Type.Union([Type.String(), Type.Null()], { description: 'null: all plans' }), gateway: Type.String(),
-  status: Type.String({ enum: ['active', 'cancelled', 'revoked'] }), createdAt: Type.String(), endedAt: Type.Union([Type.String(), Type.Null()]),
+  status: Type.String({ enum: ['signing', 'active', 'cancelled', 'revoked', 'failed'], description: 'signing: open signUrl to sign in the wallet app' }),
+  signUrl: Type.Union([Type.String(), Type.Null()]), createdAt: Type.String(), endedAt: Type.Union([Type.String(), Type.Null()]),
   endReason: Type.Union([Type.String(), Type.Null()]),
 });
 const AttemptSchema = Type.Object({
@@ -25,7 +28,7 @@ const AttemptSchema = Type.Object({
 const RecordSchema = Type.Object({ agreements: Type.Array(AgreementSchema), attempts: Type.Array(AttemptSchema, { description: '扣款记录, newest first' }) });
 
 const agreementView = (a: AgreementRow) => ({
-  id: a.id, planId: a.plan_id, gateway: a.gateway, status: a.status, createdAt: a.created_at.toISOString(),
+  id: a.id, planId: a.plan_id, gateway: a.gateway, status: a.status, signUrl: a.status === 'signing' ? a.sign_url : null, createdAt: a.created_at.toISOString(),
   endedAt: a.ended_at ? a.ended_at.toISOString() : null, endReason: a.end_reason,
 });
 const attemptView = (a: AttemptRow) => ({
@@ -71,8 +74,12 @@ export const autoDebitRoutes = (deps: AppDeps): FastifyPluginAsyncTypebox => asy
   }, async (req, reply) => {
     const p = req.principal!;
     if (p.kind !== 'customer') return reply;
+    await refreshSigning(deps, p.customerId);
     return recordView(await autoDebitRecord(deps.db, p.customerId));
   });
+
+  // Gateways' notifications about agreements (signed, revoked in the wallet), verified like payment notifications.
+  await app.register(notifyEndpoint('/v1/payments/agreements/notify/:gateway', (name, raw) => handleAgreementNotification(deps, name, raw)));
 
   app.get('/v1/admin/customers/:customerId/autodebit', {
     preHandler: guard.staff('operator', 'agent', 'supervisor', 'auditor'),

@@ -3,7 +3,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply } from 'fastify';
 import type { AppDeps } from '../../../app/deps.ts';
 import { domainError, type DomainError, type ErrorCode } from '../../../core/errors.ts';
-import { isGatewayName, CUSTOMER_STATE_LABELS, customerState } from '../../../core/payments/payment-status.ts';
+import { isGatewayName, CUSTOMER_STATE_LABELS, customerState, type GatewayName } from '../../../core/payments/payment-status.ts';
+import type { NotificationReply, RawNotification } from '../../../app/payments/ports.ts';
 import { startPayment } from '../../../app/payments/start-payment.ts';
 import { handleNotification } from '../../../app/payments/handle-notification.ts';
 import { refreshCustomerPayment } from '../../../app/payments/refresh-payment.ts';
@@ -24,6 +25,24 @@ import { escapeHtml } from '../../gateways/sandbox/cashier-page.ts';
 const STATUS: Partial<Record<ErrorCode, number>> = { payment_in_flight: 409, payment_not_found: 404, gateway_unavailable: 502, gateway_not_configured: 422 };
 const problem = (reply: FastifyReply, e: DomainError) => sendProblem(reply, e, STATUS[e.code]);
 const Problems = { 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema, 422: ProblemSchema, 502: ProblemSchema };
+
+/**
+ * An endpoint gateways post notifications to, in its own scope that parses nothing: WeChat
+ * Pay signs the exact bytes, and Alipay's form must be read as sent. Headers reach the
+ * adapters lower-cased, one string each.
+ */
+export const notifyEndpoint = (path: string, handle: (name: GatewayName, raw: RawNotification) => Promise<NotificationReply>): FastifyPluginAsyncTypebox => async (scope) => {
+  scope.removeAllContentTypeParsers();
+  scope.addContentTypeParser('*', { parseAs: 'string', bodyLimit: 65_536 }, (_req, body, done) => done(null, body));
+  scope.post(path, { schema: { hide: true } }, async (req, reply) => {
+    const name = (req.params as { gateway: string }).gateway;
+    if (!isGatewayName(name)) return reply.code(404).type('text/plain').send('unknown gateway');
+    const headers: Record<string, string | undefined> = {};
+    for (const [k, v] of Object.entries(req.headers)) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(',') : v;
+    const answer = await handle(name, { headers, rawBody: typeof req.body === 'string' ? req.body : '' });
+    return reply.code(answer.status).type(answer.contentType).send(answer.body);
+  });
+};
 
 /**
  * Payments through gateways: the customer starts one and is sent to a cashier (or shown a
@@ -102,18 +121,7 @@ export const paymentRoutes = (deps: AppDeps): FastifyPluginAsyncTypebox => async
 
   // Gateways' asynchronous notifications. Raw body: WeChat Pay signs the exact bytes, and
   // Alipay's form must be read as sent; so this scope parses nothing itself.
-  await app.register(async (scope) => {
-    scope.removeAllContentTypeParsers();
-    scope.addContentTypeParser('*', { parseAs: 'string', bodyLimit: 65_536 }, (_req, body, done) => done(null, body));
-    scope.post('/v1/payments/notify/:gateway', { schema: { hide: true } }, async (req, reply) => {
-      const name = (req.params as { gateway: string }).gateway;
-      if (!isGatewayName(name)) return reply.code(404).type('text/plain').send('unknown gateway');
-      const headers: Record<string, string | undefined> = {};
-      for (const [k, v] of Object.entries(req.headers)) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(',') : v;
-      const answer = await handleNotification(deps, name, { headers, rawBody: typeof req.body === 'string' ? req.body : '' });
-      return reply.code(answer.status).type(answer.contentType).send(answer.body);
-    });
-  });
+  await app.register(notifyEndpoint('/v1/payments/notify/:gateway', (name, raw) => handleNotification(deps, name, raw)));
 
   await app.register(sandboxRoutes(deps));
   await app.register(autoDebitRoutes(deps));

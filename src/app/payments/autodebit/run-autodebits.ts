@@ -14,6 +14,7 @@ import { settlePayment } from '../settle-payment.ts';
 import type { AgreementRow } from './agreements.ts';
 import { crashPoint } from '../crash-points.ts';
 import { finishInterrupted } from './interrupted.ts';
+import { paymentsDb } from '../tables.ts';
 
 export type AutoDebitReport = Record<AutodebitResult | 'idle', number>;
 const DEBIT_TTL_MS = 15 * 60_000;
@@ -30,7 +31,7 @@ export async function runAutoDebitsOnce(deps: AppDeps, ladder: DebitLadder = DEF
   const now = deps.clock.now();
   const today = await deps.calendar.today();
   await finishInterrupted(deps, now);
-  const agreements = await deps.db.selectFrom('autodebit_agreements').selectAll().where('status', '=', 'active').orderBy('created_at').execute();
+  const agreements = await paymentsDb(deps.db).selectFrom('autodebit_agreements').selectAll().where('status', '=', 'active').orderBy('created_at').execute();
   for (const a of agreements) {
     try { report[await attemptFor(deps, a, now, today, ladder)]++; } catch (e) { deps.log(`autodebit ${a.id}: ${(e as Error).message}`); report.failed++; }
   }
@@ -116,6 +117,10 @@ async function debit(deps: AppDeps, a: AgreementRow, due: Due, slot: LadderSlot,
         .where('customer_id', '=', a.customer_id).where('id', '=', a.id).where('status', '=', 'active').execute();
       await tell(deps, a, 'autodebit.agreement_revoked', due, slot);
       return finish('agreement_revoked', '扣款协议已解除 the agreement was revoked at the gateway; auto-debit stopped', payment.id);
+    case 'processing':
+      // Deducted asynchronously (WeChat Pay): the attempt stays running, linked to its payment,
+      // and is closed by its payment's result (notification or query; see finishInterrupted).
+      return 'running';
     case 'failed':
       await markFailed(deps, payment, r.detail);
       await tell(deps, a, 'autodebit.failed', due, slot);

@@ -21,6 +21,9 @@ import { planTargets, type Targeted } from '../repayment-targets.ts';
 import { RepaymentRecords } from './repayment-records.ts';
 import { claimKeysWrite, keyOf, readHeldKeys, type HeldKey } from './idempotency-keys.ts';
 import { oneStatement } from './one-statement.ts';
+import { enqueueNotices, type NoticeRequest } from '../../notices/enqueue-notice.ts';
+import { repaymentNotices } from './repayment-notices.ts';
+import { catchUpClose, customersBehindClose, unmarked, withCloseMarks } from './close-catch-up.ts';
 
 /** One repayment to post, and who asked for it (each has its own audit record). */
 export interface RepaymentJob { input: PostRepaymentInput; actor: Actor }
@@ -30,12 +33,15 @@ export type BatchContext = Omit<TxContext, 'actor'>;
 
 /**
  * 还款入账, set-based: posts any number of repayments, for any customers, inside the caller's
- * transaction, in three statements whatever the batch size — lock every customer involved
+ * transaction, in four statements whatever the batch size — lock every customer involved
  * (credit line rows, in customer_id order), read their open plans and installments, and, after
  * deciding each repayment in memory in job order, write everything (installments, plans,
  * credit lines, repayments and allocations, journal entries with their postings, outbox events,
- * audit records) in one statement. This is the only implementation: postRepayment() is a
- * batch of one, and the HTTP batcher drives the same RepaymentPosting.
+ * audit records) in one statement, then the customers' notices (receipts, paid-off) in one
+ * INSERT. The plans read also says whether a customer's plans are behind the daily close; only
+ * then does the batch bring them up to date first (close-catch-up.ts), so late charges a missed
+ * close owed are paid in the right order. This is the only implementation: postRepayment() is
+ * a batch of one, and the HTTP batcher drives the same RepaymentPosting.
  *
  * Jobs for the same customer apply one after the other to that customer's in-memory book, so
  * a batch ends exactly where running its jobs serially in that order would. A job that fails
@@ -89,9 +95,18 @@ export class RepaymentPosting {
       const claimed = new Set(rows[0]!.claimed.map(([scope, key]) => keyOf({ scope, key })));
       if (claimed.size < claims.length) held = await readHeldKeys(tx, claims.filter((c) => !claimed.has(keyOf(c))));
     }
-    const byCustomer = openPlansByCustomer((await openPlansQuery(ids).execute(tx)).rows);
+    const marked = (await withCloseMarks(openPlansQuery(ids)).execute(tx)).rows;
+    const batchCtx: BatchContext = { ...ctx, businessDate: await ctx.businessDate };
+    const byCustomer = openPlansByCustomer(unmarked(marked));
+    const behind = customersBehindClose(marked, batchCtx.businessDate);
+    if (behind.length > 0) {
+      // Rare (missed or running closes): catch up, then read those customers' plans again.
+      await catchUpClose(batchCtx, behind);
+      for (const id of behind) byCustomer.delete(id);
+      for (const [id, plans] of openPlansByCustomer((await openPlansQuery(behind).execute(tx)).rows)) byCustomer.set(id, plans);
+    }
     const books = new Map(lines.map((line) => [line.customer_id, { line, plans: byCustomer.get(line.customer_id) ?? [] }]));
-    return { posting: new RepaymentPosting({ ...ctx, businessDate: await ctx.businessDate }, books), held };
+    return { posting: new RepaymentPosting(batchCtx, books), held };
   }
 
   /** Decides one repayment against the books as the jobs before it left them, and queues its writes. */
@@ -102,7 +117,11 @@ export class RepaymentPosting {
   /** Writes every posted repayment, with `extra` writes of the caller (idempotency responses), in one statement. */
   async write(extra: readonly RawBuilder<unknown>[] = []): Promise<void> {
     if (this.w.empty && extra.length === 0) return;
-    await oneStatement([...this.w.writes(), ...extra]).execute(this.w.ctx.tx);
+    const { tx, deps, at } = this.w.ctx;
+    await oneStatement([...this.w.writes(), ...extra]).execute(tx);
+    if (this.w.notices.length === 0) return;
+    const queued = await enqueueNotices(deps, tx, at, this.w.notices);
+    invariant(queued.ok, `repayment notices are well formed${queued.ok ? '' : `: ${queued.error.message}`}`);
   }
 }
 
@@ -161,6 +180,8 @@ class BatchWrites {
   private readonly closed: { customerId: string; planId: string }[] = [];
   private readonly journal: { ctx: PostContext; entry: JournalEntry }[] = [];
   private readonly records: RepaymentRecords;
+  /** Receipts and paid-off notices, enqueued with the batch (one INSERT for all of them). */
+  readonly notices: NoticeRequest[] = [];
 
   constructor(readonly ctx: BatchContext) {
     this.records = new RepaymentRecords(ctx.at, ctx.businessDate, () => ctx.deps.ids.next());
@@ -197,6 +218,7 @@ class BatchWrites {
         amount: part.allocations.reduce((s, a) => s + a.amount, 0),
       });
     }
+    this.notices.push(...repaymentNotices(r, input.channel));
     this.records.audit(actor, 'repayment.post', `repayment:${r.repaymentId}`, { kind: input.target.kind, amountFen: r.amount, channel: input.channel });
   }
 

@@ -4,16 +4,35 @@ import { date, fenOf, money, positive } from '../../i18n/format.ts';
 import type { CreditLine, CurrentBill } from '../../api-client.ts';
 import { alert, page, type View } from '../layout.ts';
 import { linkButton } from '../parts.ts';
+import { serviceMessages } from '../../i18n/service-messages.ts';
+
+/** What home shows beside the bill: unread messages, and whether the usual place to pay is closed. */
+export interface HomeExtras { unread: number; entranceMoved: boolean; hardshipOffers?: number }
 
 /**
  * The one screen most customers need: how much, by when, and a button to pay it. Anything
  * overdue is said first, in red, with the charges it has run up so far — never hidden
  * behind the newer bill.
  */
-export function homePage(v: View, current: CurrentBill, line: CreditLine): Html {
+export function homePage(v: View, current: CurrentBill, line: CreditLine, extras: HomeExtras = { unread: 0, entranceMoved: false }): Html {
+  const sm = serviceMessages(v.locale);
   return page(v, { title: v.m.homeTitle, tab: 'home', nav: true }, html`<h1>${v.m.homeTitle}</h1>
+${extras.entranceMoved ? html`<a class="alert warn block" href="${paths.whereToPay}" data-testid="entrance-moved">${sm.whereMovedHome} ›</a>` : ''}
+${(extras.hardshipOffers ?? 0) > 0 ? html`<a class="alert warn block" href="${paths.hardship}" data-testid="hardship-offer-home">${v.m.hardship.open} ›</a>` : ''}
 ${billCard(v, current)}
-${creditCard(v, line)}`);
+${creditCard(v, line)}
+${servicesCard(v, extras)}`);
+}
+
+/** The service pages, each one tap from home. */
+function servicesCard(v: View, extras: HomeExtras): Html {
+  const sm = serviceMessages(v.locale);
+  return html`<nav class="card services" aria-label="${sm.servicesTitle}">
+<a href="${paths.autoDebit}">${sm.autoDebitTitle}</a>
+<a href="${paths.messages}">${sm.messagesTitle}${extras.unread > 0 ? html` <span class="count" aria-label="${sm.messagesUnread(extras.unread)}">${extras.unread}</span>` : ''}</a>
+<a href="${paths.whereToPay}">${sm.whereTitle}</a>
+<a href="${paths.help}">${sm.helpTitle}</a>
+</nav>`;
 }
 
 function billCard(v: View, c: CurrentBill): Html {

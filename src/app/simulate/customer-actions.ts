@@ -1,0 +1,152 @@
+import { sql } from 'kysely';
+import { addDays, type BusinessDate } from '../../core/calendar/business-date.ts';
+import { installmentChoice, returnChoice, type CustomerScript, type Purchase } from '../../core/simulate/behaviour.ts';
+import { increment } from '../../core/simulate/report.ts';
+import { createPlan } from '../checkout/create-plan.ts';
+import { returnGoods } from '../checkout/return-goods.ts';
+import { getCustomerPayoffQuote } from '../customers/views/payoff-quote.ts';
+import { startPayment } from '../payments/start-payment.ts';
+import { signAgreement } from '../payments/autodebit/agreements.ts';
+import { sandboxOf } from '../payments/gateways.ts';
+import type { RepaymentTarget } from '../servicing/repayment-targets.ts';
+import { execute } from '../execute.ts';
+import type { Actor } from '../context.ts';
+import type { AppDeps } from '../deps.ts';
+import type { SimStore } from './sim-store.ts';
+
+/** One thing a customer does on a business date. */
+export type Action =
+  | { kind: 'buy'; purchase: Purchase }
+  | { kind: 'pay'; purchase: number; dueDate: BusinessDate }
+  | { kind: 'payoff'; purchase: number }
+  | { kind: 'return'; purchase: number; returnKind: 'full' | 'partial'; percent: number };
+
+/** What one customer's actions are scheduled on (kept in memory for the run). */
+export interface SimCustomer { script: CustomerScript; customerId: string | null; plans: Map<number, string> }
+
+/** Tallies for the report; plain counters, so concurrent customers may add to them in any order. */
+export interface ActionTally {
+  done: Record<string, number>; skipped: Record<string, number>; rejected: Record<string, number>;
+  declined: Record<string, number>; returns: { full: number; partial: number }; agreements: number;
+}
+
+export const emptyTally = (): ActionTally => ({ done: {}, skipped: {}, rejected: {}, declined: {}, returns: { full: 0, partial: 0 }, agreements: 0 });
+
+/** The business dates' agenda: date → customer index → actions in the order they happen. */
+export class Agenda {
+  private readonly days = new Map<BusinessDate, Map<number, Action[]>>();
+  constructor(private readonly last: BusinessDate) {}
+  add(date: BusinessDate, customer: number, action: Action): void {
+    if (date > this.last) return;
+    let day = this.days.get(date);
+    if (!day) this.days.set(date, (day = new Map()));
+    const actions = day.get(customer);
+    if (actions) actions.push(action);
+    else day.set(customer, [action]);
+  }
+  /** The day's customers in index order, and forgets the day. */
+  take(date: BusinessDate): [number, Action[]][] {
+    const day = this.days.get(date);
+    this.days.delete(date);
+    return day ? [...day.entries()].sort(([a], [b]) => a - b) : [];
+  }
+}
+
+export interface ActionEnv { deps: AppDeps; store: SimStore; seed: number; agenda: Agenda; tally: ActionTally }
+
+/** A customer's actions for the day, one after another (they share the customer's lock anyway). */
+export async function runCustomerDay(env: ActionEnv, c: SimCustomer, actions: Action[], today: BusinessDate): Promise<void> {
+  for (const a of actions) {
+    switch (a.kind) {
+      case 'buy': await buy(env, c, a.purchase, today); break;
+      case 'pay': await payBill(env, c, a.purchase, a.dueDate); break;
+      case 'payoff': await payOff(env, c, a.purchase, today); break;
+      case 'return': await returnOrder(env, c, a.purchase, a.returnKind, a.percent); break;
+    }
+  }
+}
+
+const customerActor = (customerId: string): Actor => ({ kind: 'customer', id: customerId });
+/** Actions fall on a later day than the checkout at the earliest. */
+const notBefore = (date: BusinessDate, today: BusinessDate) => (date <= today ? addDays(today, 1) : date);
+
+async function buy(env: ActionEnv, c: SimCustomer, p: Purchase, today: BusinessDate): Promise<void> {
+  const { deps, store, seed, agenda, tally } = env;
+  const merchant: Actor = { kind: 'merchant', id: store.merchantId };
+  const r = await execute(deps, merchant, (ctx) => createPlan(ctx, {
+    merchantId: store.merchantId, merchantOrderId: `SIM-${c.script.index}-${p.n}`, phone: c.script.phone,
+    productId: store.products[p.productCode]!, amount: p.amountFen, downPayment: 0, description: `simulated order ${p.n}`,
+  }));
+  if (!r.ok) { increment(tally.declined, r.error.code); return; }
+  if (r.replayed) throw new Error('simulate: checkout replayed without an idempotency key');
+  increment(tally.done, 'buy');
+  c.customerId = r.value.customerId;
+  c.plans.set(p.n, r.value.planId);
+  const installments = r.value.quote.installments;
+  for (const i of installments) {
+    const choice = installmentChoice(seed, c.script, p.n, i.number, installments.length);
+    if (choice.kind === 'nothing') continue;
+    const on = notBefore(addDays(i.dueDate, choice.daysFromDue), today);
+    agenda.add(on, c.script.index, choice.kind === 'pay' ? { kind: 'pay', purchase: p.n, dueDate: i.dueDate } : { kind: 'payoff', purchase: p.n });
+  }
+  const ret = returnChoice(seed, c.script, p.n);
+  if (ret) agenda.add(addDays(today, ret.daysAfterPurchase), c.script.index, { kind: 'return', purchase: p.n, returnKind: ret.kind, percent: ret.percent });
+  if (c.script.persona === 'auto_debit' && p.n === 1) {
+    // 签约自动扣款 at the first checkout, for all of the customer's plans.
+    const signed = await signAgreement(deps, customerActor(c.customerId), { customerId: c.customerId, gateway: 'sandbox' });
+    if (signed.ok) tally.agreements++;
+    else increment(tally.rejected, `autodebit_${signed.error.code}`);
+  }
+}
+
+/** 还本期账单: everything the customer owes that is due on or before the bill's due date, paid at the sandbox cashier. */
+async function payBill(env: ActionEnv, c: SimCustomer, purchase: number, dueDate: BusinessDate): Promise<void> {
+  if (!c.customerId || !c.plans.has(purchase)) { increment(env.tally.skipped, 'no_plan'); return; }
+  const owed = await sql<{ owed: number }>`
+    select coalesce(sum((i.principal_fen - i.paid_principal_fen - i.waived_principal_fen) + (i.interest_fen - i.paid_interest_fen - i.waived_interest_fen)
+      + (i.fee_fen - i.paid_fee_fen - i.waived_fee_fen) + (i.penalty_fen - i.paid_penalty_fen - i.waived_penalty_fen)), 0)::bigint as owed
+    from installments i join plans p on p.customer_id = i.customer_id and p.id = i.plan_id
+    where i.customer_id = ${c.customerId} and p.status = 'active' and i.due_date <= ${dueDate}::date`.execute(env.deps.db);
+  const amount = Number(owed.rows[0]!.owed);
+  if (amount === 0) { increment(env.tally.skipped, 'nothing_owed'); return; }
+  // A bill whose due date is still ahead, or the latest overdue one: the customer picks the bill by its date.
+  await payAtCashier(env, c.customerId, { kind: 'bill', dueDate }, amount, 'pay');
+}
+
+async function payOff(env: ActionEnv, c: SimCustomer, purchase: number, today: BusinessDate): Promise<void> {
+  const planId = c.plans.get(purchase);
+  if (!c.customerId || !planId) { increment(env.tally.skipped, 'no_plan'); return; }
+  const quote = await getCustomerPayoffQuote(env.deps.db, c.customerId, planId, today);
+  if (!quote.ok) { increment(env.tally.skipped, `payoff_${quote.error.code}`); return; }
+  if (quote.value.quote.total === 0) { increment(env.tally.skipped, 'nothing_owed'); return; }
+  await payAtCashier(env, c.customerId, { kind: 'payoff', planId }, quote.value.quote.total, 'payoff');
+}
+
+/** The real payment path: start a payment, "pay" at the sandbox cashier; its signed notification settles it. */
+async function payAtCashier(env: ActionEnv, customerId: string, target: RepaymentTarget, amount: number, what: string): Promise<void> {
+  const sandbox = sandboxOf(env.deps);
+  if (!sandbox) throw new Error('simulate: the sandbox gateway is off');
+  const started = await startPayment(env.deps, customerActor(customerId), { customerId, target, amount, gateway: 'sandbox' });
+  if (!started.ok) { increment(env.tally.rejected, `${what}_${started.error.code}`); return; }
+  const outcome = await sandbox.pay(started.value.payment.out_trade_no);
+  // The customer waits for the result page: the signed notification has settled the payment before they do anything else.
+  await sandbox.drain();
+  if (outcome === 'paid') increment(env.tally.done, what);
+  else increment(env.tally.rejected, `${what}_cashier_${outcome}`);
+}
+
+async function returnOrder(env: ActionEnv, c: SimCustomer, purchase: number, kind: 'full' | 'partial', percent: number): Promise<void> {
+  const planId = c.plans.get(purchase);
+  if (!planId) { increment(env.tally.skipped, 'no_plan'); return; }
+  const { deps, store, tally } = env;
+  const plan = await deps.db.selectFrom('plans').select(['amount_fen', 'status']).where('customer_id', '=', c.customerId!).where('id', '=', planId).executeTakeFirstOrThrow();
+  if (plan.status !== 'active') { increment(tally.skipped, `return_plan_${plan.status}`); return; }
+  // Goods worth `percent` of the order, in whole yuan (floor: the merchant refunds no more than the goods' price).
+  const amount = Math.floor((plan.amount_fen * percent) / 100 / 100) * 100;
+  const r = await execute(deps, { kind: 'merchant', id: store.merchantId }, (ctx) => returnGoods(ctx, {
+    merchantId: store.merchantId, planId, kind, ...(kind === 'partial' ? { amount } : {}), reason: kind === 'full' ? 'customer returned the order' : 'customer returned part of the order',
+  }));
+  if (!r.ok) { increment(tally.rejected, `return_${r.error.code}`); return; }
+  tally.returns[kind]++;
+  increment(tally.done, `return_${kind}`);
+}

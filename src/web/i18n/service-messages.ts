@@ -1,0 +1,118 @@
+import type { Locale } from './locale.ts';
+
+/**
+ * The words of the portal's service pages: auto-debit, messages, help centre, where to pay.
+ * Kept apart from messages.ts so each catalogue stays readable; the same rule holds (Chinese
+ * is the source, English must match it key for key, which the type enforces).
+ */
+const zh = {
+  servicesNav: '服务',
+  autoDebitTitle: '自动扣款',
+  autoDebitLead: '开通后，每期还款日我们会从您签约的支付账户自动扣款，免得忘记还款产生逾期。',
+  autoDebitAll: '全部分期',
+  autoDebitAllHint: '一份协议覆盖您现在和以后的所有分期',
+  autoDebitOn: '已开通',
+  autoDebitOff: '未开通',
+  autoDebitCoveredByAll: '已由“全部分期”协议覆盖',
+  autoDebitSign: '开通自动扣款',
+  autoDebitCancel: '关闭自动扣款',
+  autoDebitSigned: '自动扣款已开通。',
+  autoDebitCancelled: '自动扣款已关闭。以后请按时手动还款。',
+  autoDebitSince: (d: string) => `${d} 开通`,
+  autoDebitVia: (gateway: string) => `扣款渠道：${gateway}`,
+  attemptsTitle: '扣款记录',
+  attemptsEmpty: '还没有扣款记录。',
+  attemptFor: (due: string) => `${due} 账单`,
+  attemptResult: {
+    running: '扣款中', succeeded: '扣款成功', insufficient_funds: '余额不足', agreement_revoked: '协议已解除', failed: '扣款失败', skipped: '无需扣款',
+  } as Record<string, string>,
+  attemptFailedHelp: '扣款没有成功时，账单仍需在还款日前还清。',
+  gatewayNames: { sandbox: '沙箱收银台', alipay: '支付宝', wechatpay: '微信支付' } as Record<string, string>,
+  messagesTitle: '消息',
+  messagesUnread: (n: number) => (n === 0 ? '没有未读消息' : `${n} 条未读`),
+  messagesEmpty: '还没有消息。还款提醒、到账通知都会放在这里。',
+  markRead: '标为已读',
+  unreadBadge: '未读',
+  openAction: '去处理',
+  olderMessages: '更早的消息',
+  helpTitle: '帮助中心',
+  helpLead: '常见问题。找不到答案时，请联系客服。',
+  whereTitle: '去哪里还款',
+  whereLead: '每笔分期现在可以还款的地方。原来的还款入口关闭时，这里会告诉您新的入口。',
+  whereMoved: (usual: string) => `您常用的还款入口「${usual}」暂时不能还款。您的账单、金额和还款日都没有变化。`,
+  whereMovedHome: '您常用的还款入口已关闭，点这里查看现在去哪里还款',
+  wherePayHere: (name: string) => `去「${name}」还款`,
+  whereNone: '暂时没有可用的还款入口。请稍后再试，在此期间不会产生逾期费用。',
+  whereNoPlans: '您没有需要还款的分期。',
+  whereUsual: (name: string) => `原入口：${name}`,
+  wherePortal: '就在这里还款',
+  planLabel: '分期',
+  servicesTitle: '常用服务',
+  faq: [
+    { id: 'where-to-pay', q: '在哪里还款？', a: '在本页点“立即还款”即可，支持沙箱收银台和已开通的支付渠道。如果您以前在商家 App 或合作方 App 里还款、而那里暂时不能还了，请打开“去哪里还款”，按提示一键跳转。' },
+    { id: 'autodebit-failed', q: '自动扣款失败了怎么办？', a: '在“自动扣款”页的扣款记录里可以看到失败原因（例如余额不足）。我们会在宽限期内按计划再试几次；您也可以直接点“立即还款”手动还清，不会重复扣款。宽限期内还清不收任何费用。' },
+    { id: 'debited-not-recorded', q: '钱已扣了，账单却没显示已还？', a: '支付渠道到账通常在几分钟内。付款页显示“处理中”时请不要重复付款。超过 2 小时仍未入账，请保留付款凭证联系客服，我们会向支付渠道查询，确认到账后为您入账。' },
+    { id: 'early-payoff', q: '可以提前还清吗？', a: '可以。在“分期”里打开这笔分期，点“提前还清”，页面会显示今天还清的金额和可以省下的利息或手续费，确认后付款即可。' },
+    { id: 'returns', q: '退货了，分期怎么办？', a: '商家确认退货后，对应的本金会自动减少或整笔分期关闭，多还的钱会退回或存为溢缴款，在下次还款时自动使用。商家未确认前，请照常还款。' },
+    { id: 'cancellation', q: '怎样注销账户？', a: '在“我的”页面可以注销。还有未还清的款项或未退的溢缴款时不能注销，页面会说明原因；全部结清后用短信验证码确认即可注销。' },
+  ] as { id: string; q: string; a: string }[],
+};
+
+type Catalog = typeof zh;
+
+const en: Catalog = {
+  servicesNav: 'Services',
+  autoDebitTitle: 'Auto-debit',
+  autoDebitLead: 'Once set up, each due date we collect the amount due from the account you signed with, so a forgotten payment never turns overdue.',
+  autoDebitAll: 'All plans',
+  autoDebitAllHint: 'One agreement for all your plans, now and later',
+  autoDebitOn: 'On',
+  autoDebitOff: 'Off',
+  autoDebitCoveredByAll: 'Covered by your "all plans" agreement',
+  autoDebitSign: 'Turn on auto-debit',
+  autoDebitCancel: 'Turn off auto-debit',
+  autoDebitSigned: 'Auto-debit is on.',
+  autoDebitCancelled: 'Auto-debit is off. Please remember to pay by each due date.',
+  autoDebitSince: (d: string) => `On since ${d}`,
+  autoDebitVia: (gateway: string) => `Collected through ${gateway}`,
+  attemptsTitle: 'Auto-debit record',
+  attemptsEmpty: 'No auto-debit attempts yet.',
+  attemptFor: (due: string) => `Bill due ${due}`,
+  attemptResult: {
+    running: 'In progress', succeeded: 'Collected', insufficient_funds: 'Insufficient funds', agreement_revoked: 'Agreement ended', failed: 'Failed', skipped: 'Nothing to collect',
+  },
+  attemptFailedHelp: 'When a debit fails, the bill still needs paying by its due date.',
+  gatewayNames: { sandbox: 'Sandbox cashier', alipay: 'Alipay', wechatpay: 'WeChat Pay' },
+  messagesTitle: 'Messages',
+  messagesUnread: (n: number) => (n === 0 ? 'No unread messages' : `${n} unread`),
+  messagesEmpty: 'No messages yet. Reminders and payment confirmations appear here.',
+  markRead: 'Mark as read',
+  unreadBadge: 'Unread',
+  openAction: 'Go',
+  olderMessages: 'Older messages',
+  helpTitle: 'Help centre',
+  helpLead: 'Common questions. If yours is not here, please contact customer service.',
+  whereTitle: 'Where to pay',
+  whereLead: 'Where each of your plans can be paid now. If the place you used to pay is closed, this page shows the new one.',
+  whereMoved: (usual: string) => `The place you usually pay, "${usual}", is not taking payments. Nothing about your bills, amounts or due dates has changed.`,
+  whereMovedHome: 'Where you usually pay is closed: tap here to see where to pay now',
+  wherePayHere: (name: string) => `Pay at ${name}`,
+  whereNone: 'No place to pay is available right now. Please try later; no late charges apply meanwhile.',
+  whereNoPlans: 'You have no plans to pay.',
+  whereUsual: (name: string) => `Usually: ${name}`,
+  wherePortal: 'Pay right here',
+  planLabel: 'Plan',
+  servicesTitle: 'Services',
+  faq: [
+    { id: 'where-to-pay', q: 'Where do I pay?', a: 'Tap "Repay now" on the home page: the sandbox cashier and any configured channel are offered. If you used to pay in a store or partner app that no longer takes payments, open "Where to pay" and follow the one-tap link.' },
+    { id: 'autodebit-failed', q: 'My auto-debit failed. What now?', a: 'The auto-debit record shows why (for example insufficient funds). We try again a few times during the grace period; you can also tap "Repay now" and pay yourself — you will not be charged twice. Paying within the grace period costs nothing extra.' },
+    { id: 'debited-not-recorded', q: 'The money left my account but the bill is not marked paid', a: 'Channels usually confirm within minutes; while the payment page says "processing", please do not pay again. If it is not recorded after 2 hours, keep the payment receipt and call us: we trace it with the channel and record it once the channel confirms it.' },
+    { id: 'early-payoff', q: 'Can I pay off early?', a: 'Yes. Open the plan under "Plans" and tap "Pay off early": the page shows today\'s payoff amount and what it saves in interest or fees; confirm and pay.' },
+    { id: 'returns', q: 'I returned the item. What happens to the plan?', a: 'Once the merchant confirms the return, the principal is reduced or the plan closed; anything you overpaid is refunded or kept as a credit balance used on your next payment. Until the merchant confirms, please keep paying as usual.' },
+    { id: 'cancellation', q: 'How do I cancel my account?', a: 'Under "Me". It cannot be cancelled while anything is owed or a credit balance awaits refund — the page says why; once everything is settled, confirm with a texted code.' },
+  ],
+};
+
+export type ServiceMessages = Catalog;
+const CATALOGS: Record<Locale, Catalog> = { 'zh-CN': zh, en };
+export const serviceMessages = (locale: Locale): Catalog => CATALOGS[locale];
