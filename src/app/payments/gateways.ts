@@ -8,6 +8,7 @@ import { AlipayGateway } from '../../adapters/gateways/alipay/alipay-gateway.ts'
 import { alipayConfigFromEnv } from '../../adapters/gateways/alipay/config.ts';
 import { WechatPayGateway } from '../../adapters/gateways/wechatpay/wechatpay-gateway.ts';
 import { wechatPayConfigFromEnv } from '../../adapters/gateways/wechatpay/config.ts';
+import { papayConfigFromEnv } from '../../adapters/gateways/wechatpay/papay.ts';
 import type { AppDeps } from '../deps.ts';
 import type { PaymentGateway, PaymentGateways } from './ports.ts';
 import { handleNotification } from './handle-notification.ts';
@@ -59,6 +60,7 @@ export function gatewaysFromEnv(deps: AppDeps, env: NodeJS.ProcessEnv): PaymentG
   const alipay = alipayConfigFromEnv(env);
   if (alipay) gateways.alipay = new AlipayGateway(alipay);
   const wechat = wechatPayConfigFromEnv(env);
-  if (wechat) gateways.wechatpay = new WechatPayGateway(wechat);
+  // 委托代扣 (papay) is on when a contract template is configured (FENQI_WECHATPAY_PAPAY_PLAN_ID).
+  if (wechat) gateways.wechatpay = new WechatPayGateway(wechat, undefined, papayConfigFromEnv(env));
   return gateways;
 }

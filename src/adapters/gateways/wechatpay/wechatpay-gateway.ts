@@ -1,14 +1,16 @@
 import type {
-  CreatePaymentRequest, GatewayPayload, NotificationCheck, NotificationReply, PaymentGateway, QueryResult, RawNotification,
-  RefundRequest, RefundResult, StatementLine,
+  AgreementNotification, AgreementState, CreatePaymentRequest, DebitRequest, DebitResult, GatewayPayload, NotificationCheck, NotificationReply,
+  PaymentGateway, QueryResult, RawNotification, RefundRequest, RefundResult, SignAgreementRequest, SignAgreementResult, StatementLine,
 } from '../../../app/payments/ports.ts';
 import { createHash } from 'node:crypto';
 import { parseTradeBill } from './trade-bill.ts';
 import type { WechatPayConfig } from './config.ts';
-import { authorization, decryptResource, verifyWechatSignature } from './signature.ts';
+import { authorization, verifyWechatSignature } from './signature.ts';
+import { openCallback } from './callback.ts';
+import { WechatPapay, type PapayConfig } from './papay.ts';
 
 interface Transaction {
-  appid?: string; mchid?: string; out_trade_no?: string; transaction_id?: string; trade_state?: string;
+  appid?: string; mchid?: string; out_trade_no?: string; transaction_id?: string; trade_state?: string; trade_state_desc?: string;
   amount?: { total?: number; payer_total?: number; currency?: string };
 }
 
@@ -24,7 +26,23 @@ export function rfc3339Beijing(at: Date): string {
  */
 export class WechatPayGateway implements PaymentGateway {
   readonly name = 'wechatpay' as const;
-  constructor(private readonly c: WechatPayConfig, private readonly clock: () => Date = () => new Date()) {}
+  /** 委托代扣 (papay): offered only when a contract template (plan_id) is configured, so the port sees no debit otherwise. */
+  readonly signAgreement?: (r: SignAgreementRequest) => Promise<SignAgreementResult>;
+  readonly queryAgreement?: (externalNo: string) => Promise<AgreementState>;
+  readonly verifyAgreementNotification?: (raw: RawNotification, now: Date) => AgreementNotification;
+  readonly cancelAgreement?: (agreementNo: string, externalNo: string) => Promise<void>;
+  readonly debit?: (r: DebitRequest) => Promise<DebitResult>;
+
+  constructor(private readonly c: WechatPayConfig, private readonly clock: () => Date = () => new Date(), papay?: PapayConfig) {
+    if (papay) {
+      const p = new WechatPapay(c, papay, (method, path, body) => this.call(method, path, body), () => this.clock());
+      this.signAgreement = (r) => p.sign(r);
+      this.queryAgreement = (externalNo) => p.query(externalNo);
+      this.verifyAgreementNotification = (raw, now) => p.verifyNotification(raw, now);
+      this.cancelAgreement = (_agreementNo, externalNo) => p.cancel(externalNo);
+      this.debit = (r) => p.debit(r);
+    }
+  }
 
   async createPayment(r: CreatePaymentRequest): Promise<GatewayPayload> {
     const res = await this.call('POST', '/v3/pay/transactions/native', {
@@ -36,20 +54,13 @@ export class WechatPayGateway implements PaymentGateway {
   }
 
   verifyNotification(raw: RawNotification, now: Date): NotificationCheck {
-    const sig = verifyWechatSignature(raw.headers, raw.rawBody, this.c.platformKeys, now);
-    if (!sig.ok) return { ok: false, signatureValid: false, reason: sig.reason };
+    const opened = openCallback(raw, now, this.c);
+    if (!opened.ok) return opened;
     const fail = (reason: string, outTradeNo?: string): NotificationCheck => ({ ok: false, signatureValid: true, reason, ...(outTradeNo ? { outTradeNo } : {}) });
-    let event: { event_type?: string; resource?: { algorithm?: string; ciphertext?: string; nonce?: string; associated_data?: string; original_type?: string } };
-    try { event = JSON.parse(raw.rawBody); } catch { return fail('body is not JSON'); }
-    const res = event.resource;
-    if (!res || res.algorithm !== 'AEAD_AES_256_GCM' || typeof res.ciphertext !== 'string' || typeof res.nonce !== 'string') return fail('no AEAD_AES_256_GCM resource');
-    let tx: Transaction;
-    try { tx = JSON.parse(decryptResource({ ciphertext: res.ciphertext, nonce: res.nonce, associated_data: res.associated_data ?? '' }, this.c.apiV3Key)); } catch {
-      return fail('resource does not decrypt with our APIv3 key');
-    }
+    const tx = opened.plain as Transaction;
     if (tx.mchid !== this.c.mchid) return fail(`mchid ${tx.mchid ?? '(none)'} is not ours`, tx.out_trade_no);
-    if (res.original_type === 'refund' || event.event_type?.startsWith('REFUND.')) {
-      return { ok: true, outTradeNo: tx.out_trade_no ?? '', amount: 0, gatewayRef: tx.transaction_id ?? '', paid: false, tradeStatus: event.event_type ?? 'REFUND' };
+    if (opened.originalType === 'refund' || opened.eventType.startsWith('REFUND.')) {
+      return { ok: true, outTradeNo: tx.out_trade_no ?? '', amount: 0, gatewayRef: tx.transaction_id ?? '', paid: false, tradeStatus: opened.eventType || 'REFUND' };
     }
     if (tx.appid !== this.c.appid) return fail(`appid ${tx.appid ?? '(none)'} is not ours`, tx.out_trade_no);
     if (!tx.out_trade_no) return fail('no out_trade_no');
@@ -77,7 +88,8 @@ export class WechatPayGateway implements PaymentGateway {
         return { state: 'paid', amount: total!, gatewayRef: tx.transaction_id ?? '' };
       }
       case 'CLOSED': case 'REVOKED': return { state: 'closed' };
-      case 'PAYERROR': return { state: 'failed', detail: 'PAYERROR' };
+      // PAY_FAIL: a 委托代扣 deduction that failed after it was accepted (e.g. the balance was short).
+      case 'PAYERROR': case 'PAY_FAIL': return { state: 'failed', detail: tx.trade_state_desc ? `${tx.trade_state} ${tx.trade_state_desc}` : tx.trade_state };
       default: return { state: 'waiting', detail: tx.trade_state ?? '' };
     }
   }
