@@ -13,6 +13,10 @@ import * as m0011 from './0011-credit-reporting.ts';
 import * as m0012 from './0012-payments-refunds-autodebit-gateways.ts';
 import * as m0013 from './0013-close-speed.ts';
 import * as m0014 from './0014-repayments-speed.ts';
+import * as m0015 from './0015-close-speed-2.ts';
+import * as m0016 from './0016-repayments-speed-2.ts';
+import * as m0017 from './0017-web-staff.ts';
+import * as m0018 from './0018-simulator-speed.ts';
 
 /**
  * The one migration set for PGlite and PostgreSQL. Forward-only: a migration is never
@@ -34,6 +38,10 @@ const MIGRATIONS: Record<string, Migration> = {
   '0012-payments-refunds-autodebit-gateways': m0012,
   '0013-close-speed': m0013,
   '0014-repayments-speed': m0014,
+  '0015-close-speed-2': m0015,
+  '0016-repayments-speed-2': m0016,
+  '0017-web-staff': m0017,
+  '0018-simulator-speed': m0018,
 };
 
 export const migrationProvider: MigrationProvider = {
