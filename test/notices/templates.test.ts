@@ -57,6 +57,15 @@ describe('SMS texts, exact', () => {
       `重要：自2026年3月1日起还款入口变更为分期还款页，账单和还款日不变。可直接用此链接还款：${LINK}`);
   });
 
+  it('a portfolio transfer and a protected due date, each with the link', () => {
+    assert.equal(renderSms('loan_transferred', 'zh-CN', { lender: '乙银行', effectiveDate: '2026-06-15', link: LINK }, '分期').text,
+      `自2026年6月15日起您的分期由乙银行出资，账单、还款日和自动扣款不变。随时可用此链接还款：${LINK}`);
+    assert.equal(renderSms('due_date_protected', 'en', { dueDate: '2026-02-10', newDueDate: '2026-02-21', link: LINK }, 'Fenqi').text,
+      `Because of a problem on our side, your bill due 10 Feb 2026 is now due 21 Feb 2026: no late charges, no overdue record. Pay: ${LINK}`);
+    assert.deepEqual(renderInbox('due_date_protected', 'zh-CN', { dueDate: '2026-02-10', newDueDate: '2026-02-21' }, '分期'),
+      { title: '还款日已顺延', body: '您2026年2月10日到期的账单还款日已顺延至2026年2月21日，不收逾期费用，不影响征信。' });
+  });
+
   it('gives the text to register with each provider', () => {
     assert.equal(smsTemplateText('due_tomorrow', 'zh-CN', 'aliyun'), '您的账单${amount}明天（${dueDate}）到期，请按时还款：${link}');
     assert.equal(smsTemplateText('due_tomorrow', 'zh-CN', 'tencent'), '您的账单{1}明天（{2}）到期，请按时还款：{3}');
@@ -70,6 +79,7 @@ describe('SMS texts, exact', () => {
     const worst: NoticeFacts = {
       amountFen: 9_999_999, dueDate: '2026-12-31', lateChargesFen: 999_999, daysOverdue: 30, paidOn: '2026-12-31', merchantName: '某某某某数码旗舰店',
       oldLimitFen: 99_999_999, newLimitFen: 99_999_999, entrance: '某某某某某某还款中心', effectiveDate: '2026-12-31', link: LINK, linkExpiresOn: '2026-12-31',
+      lender: '某某某某某某消费金融有限公司', newDueDate: '2026-12-31',
     };
     for (const kind of NOTICE_KINDS) {
       for (const locale of LOCALES) {

@@ -13,6 +13,8 @@ import { reconcileSettlement } from '../../src/app/partners/reconcile-settlement
 import { checkLedger } from '../../src/app/check-ledger.ts';
 import { lateChargesAsOf } from '../../src/core/charges/late-charges.ts';
 import { parseLateChargeRule } from '../../src/core/charges/late-charge-rule.ts';
+import { dispatchNotices } from '../../src/app/notices/dispatch-notices.ts';
+import { captureEmail, captureSms, installNotices, PUBLIC_URL } from '../notices/notice-support.ts';
 import { addEntrance, addPartner, fundedCheckout } from './support.ts';
 import { closeTo, installment, planRow } from '../close/support.ts';
 
@@ -33,8 +35,12 @@ for (const target of testDatabases()) {
     let bankA: string, bankB: string;
     let c1: any, c2: any;
     const TRANSFER = '0192f0c8-5c2a-7000-8000-00000000c0de';
+    const sms = captureSms();
+    const engineNotices = (customerId: string, kind: string) => t.deps.db.selectFrom('notices').select(['kind', 'due_date', 'facts', 'status'])
+      .where('customer_id', '=', customerId).where('kind', '=', kind).execute();
     before(async () => {
       t = await startTestApp(target);
+      installNotices(t.deps, { sms, email: captureEmail() });
       store = await seedTestStore(t);
       bankA = await addPartner(t, { code: 'bank-a', name: '甲金融', priority: 1, quota: '100000.00', productIds: [store.products['fee-12']] });
       bankB = await addPartner(t, { code: 'bank-b', name: '乙银行', priority: 2, quota: '100000.00', productIds: [store.products['fee-12'], store.products['ei-12']] });
@@ -67,6 +73,12 @@ for (const target of testDatabases()) {
       assert.equal(moved.status, 200, JSON.stringify(moved.body));
       const closed = await t.api('POST', '/v1/admin/entrances/store-installments/status', { token: t.adminToken, body: { status: 'closed', reason: 'store ended its installment business with bank A' } });
       assert.equal(closed.status, 200, JSON.stringify(closed.body));
+      const told = await engineNotices(c1.customerId, 'repayment_entrance_changed');
+      assert.deepEqual(told.map((n) => n.facts), [{ entrance: '乙银行App', effectiveDate: '2026-02-07' }], 'customer 1 is told where to pay now');
+      assert.equal((await engineNotices(c2.customerId, 'repayment_entrance_changed')).length, 0, 'the store entrance never served customer 2');
+      const again = await t.api('POST', '/v1/admin/entrances/store-installments/status', { token: t.adminToken, body: { status: 'closed', reason: 'confirmed' } });
+      assert.equal(again.status, 200);
+      assert.equal((await engineNotices(c1.customerId, 'repayment_entrance_changed')).length, 1, 'closing a closed entrance tells nobody again');
     });
 
     it('resolveEntrance gives the new entrance, and the notice carries its link', async () => {
@@ -76,6 +88,17 @@ for (const target of testDatabases()) {
       const notice = await t.deps.db.selectFrom('continuity_notices').select('payload').where('customer_id', '=', c1.customerId).where('kind', '=', 'portfolio_transfer').executeTakeFirstOrThrow();
       assert.equal((notice.payload as any).payAt.url, 'https://b.test/repay');
       assert.equal(await t.deps.db.selectFrom('continuity_notices').select('id').where('customer_id', '=', c2.customerId).executeTakeFirst(), undefined, 'customer 2 was not affected');
+    });
+
+    it('the transfer notice actually reaches customer 1 by SMS, with a repayment link that needs no entrance', async () => {
+      assert.deepEqual((await engineNotices(c1.customerId, 'loan_transferred')).map((n) => n.facts), [{ lender: '乙银行', effectiveDate: '2026-02-07' }]);
+      assert.equal((await engineNotices(c2.customerId, 'loan_transferred')).length, 0);
+      await dispatchNotices(t.deps);
+      const text = sms.sent.find((m) => m.template.kind === 'loan_transferred')?.text ?? '';
+      const moved = sms.sent.find((m) => m.template.kind === 'repayment_entrance_changed')?.text ?? '';
+      assert.match(moved, /^重要：自2026年2月7日起还款入口变更为乙银行App，账单和还款日不变。可直接用此链接还款：/);
+      assert.match(text, /^自2026年2月7日起您的分期由乙银行出资，账单、还款日和自动扣款不变。随时可用此链接还款：/);
+      assert.ok(text.includes(`${PUBLIC_URL}/r/`), text);
     });
 
     it('a customer opening the old entrance is shown where to pay now, in one tap', async () => {
@@ -100,6 +123,12 @@ for (const target of testDatabases()) {
       const notices = await t.deps.db.selectFrom('continuity_notices').select('payload').where('customer_id', '=', c1.customerId).where('kind', '=', 'due_date_protected').execute();
       assert.equal(notices.length, 1, 'one notice however often the close re-applies it');
       assert.equal((notices[0]!.payload as any).installments[0].extendedDueDate, '2026-02-21');
+      const engine = await engineNotices(c1.customerId, 'due_date_protected');
+      assert.deepEqual(engine.map((n) => [n.due_date, n.facts]), [['2026-02-10', { newDueDate: '2026-02-21' }]], 'one message, for the bill');
+      await dispatchNotices(t.deps);
+      const text = sms.sent.find((m) => m.template.kind === 'due_date_protected')?.text ?? '';
+      assert.match(text, /^因平台原因，您2026年2月10日到期的账单还款日顺延至2026年2月21日，不收逾期费用，不影响征信。还款：/);
+      assert.ok(text.includes(`${PUBLIC_URL}/r/`), text);
     });
 
     it('a declared incident protects customer 2\'s due date', async () => {

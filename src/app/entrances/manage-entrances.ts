@@ -4,6 +4,7 @@ import { err, ok, type Result } from '../../core/result.ts';
 import { isUniqueViolation } from '../../adapters/db/tx.ts';
 import { audit } from '../audit.ts';
 import type { TxContext } from '../context.ts';
+import { noticeEntranceClosed } from './entrance-closed-notices.ts';
 import type { EntranceRow } from './entrance-store.ts';
 
 export interface EntranceInput {
@@ -52,17 +53,21 @@ export async function updateEntrance(ctx: TxContext, code: string, patch: Partia
  * from it. The current status is whatever the latest change says.
  */
 export async function setEntranceStatus(ctx: TxContext, code: string, input: { status: EntranceStatus; reason: string; at?: Date }): Promise<Result<EntranceRow, DomainError>> {
-  const current = await ctx.tx.selectFrom('entrances').select('code').where('code', '=', code).forUpdate().executeTakeFirst();
+  const current = await ctx.tx.selectFrom('entrances').select(['code', 'status']).where('code', '=', code).forUpdate().executeTakeFirst();
   if (!current) return err(domainError('not_found', 'no entrance with that code', 'code'));
   const at = input.at ?? ctx.at;
   if (at.getTime() > ctx.at.getTime()) return err(domainError('validation_failed', 'a status change cannot be recorded in the future; schedule maintenance instead', 'at'));
+  const changeId = ctx.deps.ids.next();
   await ctx.tx.insertInto('entrance_status_history').values({
-    id: ctx.deps.ids.next(), code, status: input.status, reason: input.reason, actor: actorOf(ctx), changed_at: at, recorded_at: ctx.at,
+    id: changeId, code, status: input.status, reason: input.reason, actor: actorOf(ctx), changed_at: at, recorded_at: ctx.at,
   }).execute();
   const latest = await ctx.tx.selectFrom('entrance_status_history').select('status').where('code', '=', code)
     .orderBy('changed_at', 'desc').orderBy('id', 'desc').limit(1).executeTakeFirstOrThrow();
   await ctx.tx.updateTable('entrances').set({ status: latest.status, updated_at: ctx.at }).where('code', '=', code).execute();
-  await audit(ctx, 'entrance.status', `entrance:${code}`, { status: input.status, reason: input.reason, at: at.toISOString() });
+  // Closing tells the customers it served where to pay now; a degraded entrance still takes
+  // payments, and a planned window is announced by its own schedule, so neither does.
+  const told = latest.status === 'closed' && current.status !== 'closed' ? await noticeEntranceClosed(ctx, code, changeId) : 0;
+  await audit(ctx, 'entrance.status', `entrance:${code}`, { status: input.status, reason: input.reason, at: at.toISOString(), customersTold: told });
   return ok((await findEntrance(ctx, code))!);
 }
 

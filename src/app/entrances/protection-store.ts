@@ -63,8 +63,18 @@ async function noticeNewlyProtected(ctx: TxContext, cause: Cause, rows: { custom
       template: 'due_date_protected', cause: cause.kind, window: cause.window,
       message: '由于平台原因您可能无法按时还款：以下还款日已顺延，期间不收取任何逾期费用，不影响征信。Because of a problem on our side, these due dates are extended: no late charge, no overdue record.',
       installments: own.map((r) => ({ planId: r.plan_id, installmentNumber: r.installment_number, dueDate: r.due_date, extendedDueDate: r.extended_due_date })),
-    });
+    }, protectedBills(own).map(([dueDate, newDueDate]) => ({
+      kind: 'due_date_protected' as const, ref: `protection:${cause.kind}:${cause.ref}:${dueDate}`, dueDate, facts: { newDueDate },
+    })));
   }
+}
+
+/** One message per bill (due date) however many installments of it were protected, with its latest new date. */
+function protectedBills(rows: readonly { due_date: string; extended_due_date: string }[]): [BusinessDate, BusinessDate][] {
+  const bills = new Map<BusinessDate, BusinessDate>();
+  for (const r of rows) if ((bills.get(r.due_date) ?? '') < r.extended_due_date) bills.set(r.due_date, r.extended_due_date);
+  // A window that ends before the due date extends nothing (extension 0): nothing to tell.
+  return [...bills].filter(([due, extended]) => extended > due).sort(([a], [b]) => (a < b ? -1 : 1));
 }
 
 export interface Protection { planId: string; installmentNumber: number; dueDate: BusinessDate; extendedDueDate: BusinessDate; causes: { kind: CauseKind; ref: string; window: DateWindow }[] }

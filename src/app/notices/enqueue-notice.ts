@@ -42,6 +42,10 @@ export interface EventFacts {
   /** repayment_entrance_changed: where to pay from now on, in words, and from when. */
   entrance?: string;
   effectiveDate?: BusinessDate;
+  /** loan_transferred: the funder the plans moved to (with effectiveDate). */
+  lender?: string;
+  /** due_date_protected: the bill's own due date (dueDate) and the date it moved to. */
+  newDueDate?: BusinessDate;
 }
 
 export interface EnqueueReport {
@@ -112,6 +116,8 @@ function validate(r: NoticeRequest): Result<string, DomainError> {
     payment_received: need(isFen(f.amountFen) && isDate(f.paidOn), 'facts.amountFen and facts.paidOn'),
     credit_line_changed: need(isFen(f.oldLimitFen) && isFen(f.newLimitFen), 'facts.oldLimitFen and facts.newLimitFen'),
     repayment_entrance_changed: need(typeof f.entrance === 'string' && f.entrance.length > 0 && f.entrance.length <= 40 && isDate(f.effectiveDate), 'facts.entrance (1–40 characters) and facts.effectiveDate'),
+    loan_transferred: need(typeof f.lender === 'string' && f.lender.length > 0 && f.lender.length <= 40 && isDate(f.effectiveDate), 'facts.lender (1–40 characters) and facts.effectiveDate'),
+    due_date_protected: need(isDate(r.dueDate) && isDate(f.newDueDate) && f.newDueDate! > r.dueDate!, 'dueDate and a later facts.newDueDate'),
   };
   const check = checks[r.kind];
   if (check && !check.ok) return check;

@@ -79,6 +79,25 @@ export async function loadNoticeContent(deps: AppDeps, settings: NoticeSettings,
         linkTarget: { kind: 'bill', customerId: row.customer_id, dueDate: open.dueDate }, actionPath: payPath(settings, open.dueDate),
       };
     }
+    case 'loan_transferred': {
+      // Like an entrance change: the link opens on the earliest bill still owing something.
+      const bills = await getCustomerBills(deps.db, row.customer_id, today);
+      const open = bills.ok ? bills.value.find((b) => b.outstanding > 0) : undefined;
+      if (!open) return { skip: 'nothing_due' };
+      return {
+        ...base, facts: { lender: facts.lender!, effectiveDate: facts.effectiveDate! },
+        linkTarget: { kind: 'bill', customerId: row.customer_id, dueDate: open.dueDate }, actionPath: payPath(settings, open.dueDate),
+      };
+    }
+    case 'due_date_protected': {
+      // The bill keeps its own due date as its name; a customer who paid it since is not told.
+      const bill = row.due_date ? await getCustomerBill(deps.db, row.customer_id, row.due_date, today) : null;
+      if (!bill?.ok || bill.value.outstanding === 0) return { skip: 'nothing_due' };
+      return {
+        ...base, facts: { dueDate: row.due_date!, newDueDate: facts.newDueDate! },
+        linkTarget: { kind: 'bill', customerId: row.customer_id, dueDate: row.due_date! }, actionPath: payPath(settings, row.due_date!),
+      };
+    }
     default:
       throw new Error(`no content loader for notice kind ${kind}`);
   }

@@ -131,7 +131,9 @@ async function notifyCustomers(ctx: TxContext, input: TransferInput, plans: Sele
       effectiveDate: input.effectiveDate, newLender: buyer.name, previousLender: seller.name, planIds: own.map((p) => p.planId),
       payAt,
     });
-    await queueNotice(ctx, customerId, 'portfolio_transfer', transferNoticeKey(input.transferId), notice);
+    await queueNotice(ctx, customerId, 'portfolio_transfer', transferNoticeKey(input.transferId), notice, [{
+      kind: 'loan_transferred', ref: transferNoticeKey(input.transferId), facts: { lender: buyer.name.slice(0, 40), effectiveDate: input.effectiveDate },
+    }]);
   }
 }
 

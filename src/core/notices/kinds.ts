@@ -21,6 +21,10 @@ export const NOTICE_KINDS = [
   'repayment_entrance_changed',
   /** A fresh repayment link the customer asked for from an expired one. */
   'repayment_link',
+  /** A portfolio transfer moved the customer's plans to another funding partner: what changed and what did not. */
+  'loan_transferred',
+  /** A platform-side outage extended a due date (outage protection): the new date, no late charge. */
+  'due_date_protected',
 ] as const;
 export type NoticeKind = (typeof NOTICE_KINDS)[number];
 

@@ -23,7 +23,8 @@ export type NoticeRules = Readonly<Record<NoticeKind, NoticeRule>>;
  * place to pay moved and the reminder said nothing usable).
  */
 export const asksForPayment = (kind: NoticeKind): boolean =>
-  isBillKind(kind) || kind === 'repayment_entrance_changed' || kind === 'repayment_link';
+  isBillKind(kind) || kind === 'repayment_entrance_changed' || kind === 'repayment_link' ||
+  kind === 'loan_transferred' || kind === 'due_date_protected';
 
 const LINK_DAYS_MAX = 90;
 
@@ -54,6 +55,10 @@ export const DEFAULT_NOTICE_RULES: NoticeRules = {
   credit_line_changed: inform(SMS_FIRST),
   repayment_entrance_changed: remind(30),
   repayment_link: { enabled: true, channels: ['sms'], inbox: false, linkValidDays: 7 },
+  // Both tell a customer that something changed behind the store while their way to pay did
+  // not: the link in them is that way (shared/seed: the closed entrance and no usable notice).
+  loan_transferred: remind(30),
+  due_date_protected: remind(30),
 };
 
 /**

@@ -24,6 +24,10 @@ export interface NoticeFacts {
   /** Where to repay now, in words ("Fenqi 还款页" / an app name), for entrance changes. */
   entrance?: string;
   effectiveDate?: BusinessDate;
+  /** The funding partner (资金方) a portfolio transfer moved the plans to, as customers know it. */
+  lender?: string;
+  /** A protected bill's new due date (outage protection). */
+  newDueDate?: BusinessDate;
   link?: string;
   linkExpiresOn?: BusinessDate;
 }
@@ -206,6 +210,38 @@ export const NOTICE_WORDS: Table = {
       inboxBody: 'From {effective} you repay at {entrance}; bills and due dates stay the same.',
     },
   },
+  loan_transferred: {
+    'zh-CN': {
+      sms: '自{effective}起您的分期由{lender}出资，账单、还款日和自动扣款不变。随时可用此链接还款：{link}',
+      subject: '通知：分期资金方变更，账单和还款日不变',
+      email: ['自{effective}起，您的分期改由{lender}提供资金。', '不变的：账单、应还金额、还款日和已签约的自动扣款，您无需做任何操作。', '无论还款入口如何调整，您都可以随时通过下方链接直接还款：', '{link}'],
+      inboxTitle: '分期资金方变更',
+      inboxBody: '自{effective}起您的分期由{lender}出资，账单和还款日都不变。',
+    },
+    en: {
+      sms: 'From {effective} {lender} funds your installments; bills and due dates stay the same. Pay: {link}',
+      subject: 'Your installments have a new funder; bills and due dates stay the same',
+      email: ['From {effective} your installments are funded by {lender}.', 'What stays the same: your bills, amounts, due dates and any auto-debit you signed. You need to do nothing.', 'Wherever the places to pay move, you can always pay straight from this link:', '{link}'],
+      inboxTitle: 'New funder for your installments',
+      inboxBody: 'From {effective} your installments are funded by {lender}; bills and due dates stay the same.',
+    },
+  },
+  due_date_protected: {
+    'zh-CN': {
+      sms: '因平台原因，您{dueDate}到期的账单还款日顺延至{newDue}，不收逾期费用，不影响征信。还款：{link}',
+      subject: '还款日顺延至{newDue}：不收逾期费用',
+      email: ['由于平台原因，您可能无法按时还款。', '您{dueDate}到期的账单，还款日已顺延至{newDue}。在此之前不收取任何逾期费用，也不会报送逾期记录。', '可以通过下方链接直接还款：', '{link}'],
+      inboxTitle: '还款日已顺延',
+      inboxBody: '您{dueDate}到期的账单还款日已顺延至{newDue}，不收逾期费用，不影响征信。',
+    },
+    en: {
+      sms: 'Because of a problem on our side, your bill due {dueDate} is now due {newDue}: no late charges, no overdue record. Pay: {link}',
+      subject: 'Your due date is extended to {newDue}: no late charges',
+      email: ['Because of a problem on our side you may not have been able to pay on time.', 'Your bill due {dueDate} is now due {newDue}. Until then there are no late charges and nothing overdue is reported.', 'You can pay straight from this link:', '{link}'],
+      inboxTitle: 'Due date extended',
+      inboxBody: 'Your bill due {dueDate} is now due {newDue}: no late charges, no overdue record.',
+    },
+  },
   repayment_link: {
     'zh-CN': {
       sms: '您申请的还款链接：{link}，{validUntil}前有效。',
@@ -247,6 +283,8 @@ export function noticeParams(facts: NoticeFacts, locale: Locale, brand: string):
   if (facts.newLimitFen !== undefined) p.newLimit = formatAmount(facts.newLimitFen, locale);
   if (facts.entrance !== undefined) p.entrance = facts.entrance;
   if (facts.effectiveDate) p.effective = formatDate(facts.effectiveDate, locale);
+  if (facts.lender !== undefined) p.lender = facts.lender;
+  if (facts.newDueDate) p.newDue = formatDate(facts.newDueDate, locale);
   if (facts.link !== undefined) p.link = facts.link;
   if (facts.linkExpiresOn) p.validUntil = formatDate(facts.linkExpiresOn, locale);
   return p;
