@@ -10,8 +10,8 @@ import { createApiKey } from '../../src/app/admin/create-api-key.ts';
 import { buy, CHROMIUM, CHROMIUM_ARGS, NO_BROWSER, screenshotDir } from './support.ts';
 
 /**
- * The agent's day in Chromium: a customer filed "找不到还款入口" from the portal's help centre;
- * the agent signs in, finds the customer by phone, sees the ticket on the customer's one
+ * The agent's day in Chromium: a customer filed "找不到还款入口" (through the API here; the
+ * whole path through the portal's help centre is service-e2e-browser.test.ts); the agent signs in, finds the customer by phone, sees the ticket on the customer's one
  * screen, texts a fresh repayment link and resolves the ticket; the customer sees it resolved.
  */
 describe('the service console in Chromium', { skip: NO_BROWSER }, () => {

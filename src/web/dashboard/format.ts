@@ -1,9 +1,15 @@
-import { displayYuan } from '../../core/money/parse.ts';
+import { displayYuan, parseYuan } from '../../core/money/parse.ts';
 import type { Fen } from '../../core/money/fen.ts';
 import type { Locale } from '../i18n/locale.ts';
 
 /** Exact money for tables: ¥1,234.56. */
 export const yuan = (fen: number): string => displayYuan(fen as Fen);
+/** An API yuan string ("2000000.00") as the tables show money (¥2,000,000.00); as given if it does not parse. */
+export function apiYuan(value: string | null | undefined): string {
+  if (value === null || value === undefined || value === '') return '—';
+  const fen = parseYuan(value, { field: 'amount' });
+  return fen.ok ? yuan(fen.value) : value;
+}
 
 /**
  * Short money for chart axes, where only the size matters: 万 / 亿 in Chinese, k / M in

@@ -9,7 +9,7 @@ export interface DashboardView { locale: Locale; d: DashboardMessages; switchHre
 export const dashboardView = (locale: Locale, switchHref: string, css: string[], staff: Staff | null): DashboardView =>
   ({ locale, d: dashboardMessages(locale), switchHref, css, staff });
 
-type Section = 'overview' | 'entrances';
+export type Section = 'overview' | 'entrances' | 'products' | 'merchants' | 'partners';
 
 /** The dashboard's shell: the portal's base styles plus a wide layout; no script, like every page here. */
 export function dashboardPage(v: DashboardView, o: { title: string; section?: Section }, body: Renderable): Html {
@@ -26,7 +26,7 @@ ${v.css.map((href) => html`<link rel="stylesheet" href="${href}">`)}
 </head>
 <body class="dashboard">
 <header class="top"><a class="brand" href="${dashboardPaths.home}">${d.title}</a><a class="lang" href="${v.switchHref}" lang="${v.locale === 'en' ? 'zh-CN' : 'en'}">${v.locale === 'en' ? '中文' : 'English'}</a></header>
-${v.staff ? html`<nav class="dash-nav" aria-label="${d.title}">${link('overview', dashboardPaths.home, d.navOverview)}${link('entrances', dashboardPaths.entrances, d.navEntrances)}
+${v.staff ? html`<nav class="dash-nav" aria-label="${d.title}">${link('overview', dashboardPaths.home, d.navOverview)}${link('entrances', dashboardPaths.entrances, d.navEntrances)}${link('products', dashboardPaths.products, d.navProducts)}${link('merchants', dashboardPaths.merchants, d.navMerchants)}${link('partners', dashboardPaths.partners, d.navPartners)}
 <span class="who">${d.roleIs(v.staff.role)}</span><form method="post" action="${dashboardPaths.logout}"><button class="linkbtn" type="submit">${d.logOut}</button></form></nav>` : ''}
 <main id="main" class="wide">
 ${body}

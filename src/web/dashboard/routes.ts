@@ -10,6 +10,7 @@ import { dashboardView, type DashboardView } from './layout.ts';
 import { entrancesPage } from './pages/entrances.ts';
 import { staffLoginPage } from './pages/login.ts';
 import { overviewPage } from './pages/overview.ts';
+import { manageRoutes } from './manage-routes.ts';
 import { dashboardPaths } from './paths.ts';
 import { StaffApi } from './staff-api.ts';
 import { DASHBOARD, STAFF_COOKIE, staffByKey, staffOf, VIEW_ROLES, type Staff } from './staff-auth.ts';
@@ -19,7 +20,8 @@ type StaffHandler = (v: DashboardView, staff: Staff, req: FastifyRequest, reply:
 
 /**
  * The operator dashboard under /dashboard: charts computed by set-based read-model queries
- * (src/app/dashboard), and the entrance and incident actions through the admin API.
+ * (src/app/dashboard), and the entrance, incident, product, merchant and partner actions
+ * through the admin API.
  */
 export const dashboardRoutes = (deps: AppDeps, css: string[]) => async (app: FastifyInstance): Promise<void> => {
   const hidden = { schema: { hide: true } };
@@ -92,4 +94,7 @@ export const dashboardRoutes = (deps: AppDeps, css: string[]) => async (app: Fas
     const { id } = req.params as { id: string };
     return isUuid(id) ? api.endIncident(id) : null;
   }));
+
+  // Products, merchants and partners: their own file, the same staff check.
+  manageRoutes(app, { staffPage });
 };

@@ -15,7 +15,11 @@ export const DASHBOARD = '/dashboard';
 /** Who may open the dashboard. Agents work in the service console, not here. */
 export const VIEW_ROLES: readonly StaffRole[] = ['admin', 'operator', 'supervisor', 'auditor'];
 /** Who may act, per action — the same rule as the API routes behind them (the API checks again). */
-export const ACT_ROLES = { entrances: ['admin', 'operator'], incidents: ['admin', 'operator', 'supervisor'] } satisfies Record<string, StaffRole[]>;
+export const ACT_ROLES = {
+  entrances: ['admin', 'operator'], incidents: ['admin', 'operator', 'supervisor'],
+  /** Products, merchants and their offers (the API's ROLES.catalogue); API keys (ROLES.keys); partners (partners.ts ROLES.write). */
+  catalogue: ['admin', 'operator'], keys: ['admin', 'operator'], partners: ['admin', 'operator'],
+} satisfies Record<string, StaffRole[]>;
 
 export interface Staff { key: string; role: StaffRole }
 
