@@ -22,6 +22,7 @@ export interface MonthDelinquency {
 export interface PartnerSettlementSummary {
   partner: string;
   daysSettled: number;
+  /** Days whose settlement file reconciles to the journal (checked at the end of the run). */
   daysReconciled: number;
   plansFundedFen: Fen;
   collected: { principalFen: Fen; interestFen: Fen; feeFen: Fen; penaltyFen: Fen };
