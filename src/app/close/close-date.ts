@@ -11,6 +11,7 @@ import { runDateSteps } from './run-date-steps.ts';
 import { sumCounts, type CloseCounts } from './counts.ts';
 import { claimPartition, runPartition, type WorkerOptions } from './partition-worker.ts';
 import { readRun, type CloseRunRecord } from './run-record.ts';
+import { phaseReport, timed } from './phase-timer.ts';
 
 export interface CloseDateOptions extends WorkerOptions {
   /** Concurrent claimers in this process; other processes may claim from the same run. */
@@ -40,21 +41,23 @@ class Wakeup {
  * processes at once and again after a crash.
  */
 export async function closeDate(deps: AppDeps, date: BusinessDate, o: CloseDateOptions): Promise<CloseRunRecord> {
-  await createRun(deps, date, o.partitions);
+  await timed('create-run', () => createRun(deps, date, o.partitions));
   const existing = await readRun(deps.db, date);
   if (existing?.status === 'done') return existing;
   // Before any partition is claimed, in every process that joins: a step another process is
   // still running is run here too, which its idempotence allows.
-  await runDateSteps(deps, date, 'before', beforePlanSteps);
+  await timed('steps.before', () => runDateSteps(deps, date, 'before', beforePlanSteps));
   // PGlite belongs to one process: a partition marked running is left from a killed one.
   if (deps.dbKind === 'pglite') await sql`update close_partitions set lease_until = now() - interval '1 second' where business_date = ${date}::date and status = 'running'`.execute(deps.db);
-  await retryOpenErrors(deps, date, o);
+  await timed('retry-errors', () => retryOpenErrors(deps, date, o));
   const base = o.workerId ?? `${hostname()}:${process.pid}`;
   const wake = new Wakeup();
   // The after-steps and the finish run once per process however many of its workers see the last partition done.
   let finishing: Promise<void> | undefined;
-  const finish = () => (finishing ??= runDateSteps(deps, date, 'after', afterPlanSteps).then(() => finishRun(deps, date)));
-  await Promise.all(Array.from({ length: Math.max(1, o.workers) }, (_, k) => workerLoop(deps, date, `${base}:${k}`, o, wake, finish)));
+  const finish = () => (finishing ??= timed('steps.after', () => runDateSteps(deps, date, 'after', afterPlanSteps)).then(() => timed('finish', () => finishRun(deps, date))));
+  await timed('partitions', () => Promise.all(Array.from({ length: Math.max(1, o.workers) }, (_, k) => workerLoop(deps, date, `${base}:${k}`, o, wake, finish))));
+  const report = phaseReport();
+  if (report) deps.log(`eod ${date}: ${report}`);
   return (await readRun(deps.db, date))!;
 }
 

@@ -6,6 +6,7 @@ import { runTx, type Tx } from '../../adapters/db/tx.ts';
 import type { AppDeps } from '../deps.ts';
 import { applyPlanDays, type PlanDay } from './apply-plan-days.ts';
 import { addCounts, type CloseCounts } from './counts.ts';
+import { timed } from './phase-timer.ts';
 import { lockAndLoad, pairsOf, type LoadedPlan, type PlanKey } from './plan-day-store.ts';
 
 export interface ClosePlansOptions {
@@ -46,14 +47,14 @@ export async function closePlans(deps: AppDeps, keys: readonly PlanKey[], date: 
 
 /** The same inside a caller's transaction (a repayment's): lock, load, decide, write. */
 export async function closePlansIn(tx: Tx, deps: AppDeps, keys: readonly PlanKey[], date: BusinessDate, o: ClosePlansOptions): Promise<CloseCounts> {
-  const loaded = await lockAndLoad(tx, keys, date);
+  const loaded = await timed('load', () => lockAndLoad(tx, keys, date));
   const days: PlanDay[] = [];
   for (const plan of loaded) {
     const outcome = decide(plan, date, o);
     if (outcome instanceof Error) throw outcome;
     if (outcome) days.push({ plan, outcome });
   }
-  const counts = await applyPlanDays(tx, { date, at: deps.clock.now(), ids: deps.ids }, days);
+  const counts = await timed('apply', () => applyPlanDays(tx, { date, at: deps.clock.now(), ids: deps.ids }, days));
   await sql`update close_errors set resolved_at = ${deps.clock.now()}
             where (customer_id, plan_id) in (select * from ${pairsOf(keys)} as k(c, p)) and business_date = ${date}::date and resolved_at is null`.execute(tx);
   return counts;

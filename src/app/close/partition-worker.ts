@@ -8,6 +8,7 @@ import { closePlans } from './close-plans.ts';
 import { addCounts, type CloseCounts } from './counts.ts';
 import { earnIncomePage, queueUpcoming, type IncomeKey } from './earn-income-step.ts';
 import { overdueCandidates } from './overdue-candidates.ts';
+import { timed } from './phase-timer.ts';
 import type { PlanKey } from './plan-day-store.ts';
 
 export interface WorkerOptions { pageSize: number; chargePageSize: number; leaseSeconds: number; settings: CloseSettings }
@@ -58,30 +59,30 @@ export async function runPartition(deps: AppDeps, part: Claimed, workerId: strin
   };
   const span = part.bucket_to - part.bucket_from + 1;
   while (held && step === 'income') {
-    await runTx(deps.db, async (tx) => {
+    await timed('income', () => runTx(deps.db, async (tx) => {
       const page = await earnIncomePage(tx, { date, from: part.bucket_from, to: part.bucket_to, after: cursor as IncomeKey | null, limit: o.pageSize, at: deps.clock.now() });
       const fraction = page.next ? 0.8 * ((page.next[0] - part.bucket_from) / span) : 0.8;
       await save(tx, page.counts, page.next ? { step: 'income', cursor: page.next } : { step: 'charges', cursor: null }, fraction);
-    });
+    }));
   }
   if (held && step === 'charges') {
-    const keys = await overdueCandidates(deps.db, { date, from: part.bucket_from, to: part.bucket_to, after: cursor as PlanKey | null });
+    const keys = await timed('charges.candidates', () => overdueCandidates(deps.db, { date, from: part.bucket_from, to: part.bucket_to, after: cursor as PlanKey | null }));
     for (let k = 0; held && k < keys.length; k += o.chargePageSize) {
       const chunk = keys.slice(k, k + o.chargePageSize);
       const last = k + o.chargePageSize >= keys.length;
-      await closePlans(deps, chunk, date, {
+      await timed('charges.pages', () => closePlans(deps, chunk, date, {
         settings: o.settings, mayWriteOff: true, step: 'charges',
         onPage: (tx, more) => save(tx, more, last ? { step: 'upcoming', cursor: null } : { step: 'charges', cursor: chunk.at(-1) }, 0.8 + 0.15 * ((k + chunk.length) / keys.length)),
-      });
+      }));
     }
     if (held && keys.length === 0) await runTx(deps.db, (tx) => save(tx, {}, { step: 'upcoming', cursor: null }, 0.95));
   }
   if (held && step === 'upcoming') {
-    await runTx(deps.db, async (tx) => {
+    await timed('upcoming', () => runTx(deps.db, async (tx) => {
       const daysAfterDue = outboxOffsets().filter((d) => d !== 1); // day 1 is queued by the income step
       const queued = await queueUpcoming(tx, { date, from: part.bucket_from, to: part.bucket_to, daysAfterDue, at: deps.clock.now() });
       await save(tx, queued ? { queued } : {}, { step: 'done', cursor: null }, 1);
-    });
+    }));
   }
   return held;
 }

@@ -6,6 +6,7 @@ import type { InstallmentState } from '../../core/servicing/installment-state.ts
 import { toState } from '../../adapters/db/plan-store.ts';
 import type { Tx } from '../../adapters/db/tx.ts';
 import { extendedDueDates } from '../entrances/protection-store.ts';
+import { timed } from './phase-timer.ts';
 
 export interface PlanKey { customerId: string; planId: string }
 
@@ -36,20 +37,20 @@ export const pairsOf = (keys: readonly PlanKey[]): RawBuilder<unknown> =>
 export async function lockAndLoad(tx: Tx, keys: readonly PlanKey[], date: BusinessDate): Promise<LoadedPlan[]> {
   if (keys.length === 0) return [];
   const customers = [...new Set(keys.map((k) => k.customerId))].sort();
-  await sql`select customer_id from credit_lines where customer_id in (${sql.join(customers.map((c) => sql`${c}::uuid`))})
-            order by customer_id for update`.execute(tx);
+  await timed('load.lock', () => sql`select customer_id from credit_lines where customer_id in (${sql.join(customers.map((c) => sql`${c}::uuid`))})
+            order by customer_id for update`.execute(tx));
   const pairs = pairsOf(keys);
-  const plans = await sql<{ customer_id: string; id: string; status: string; late_charge_rule: unknown; days_past_due: number; delinquency_bucket: string }>`
+  const plans = await timed('load.plans', () => sql<{ customer_id: string; id: string; status: string; late_charge_rule: unknown; days_past_due: number; delinquency_bucket: string }>`
     select customer_id, id, status, late_charge_rule, days_past_due, delinquency_bucket from plans
-    where (customer_id, id) in (select * from ${pairs} as k(c, p)) order by customer_id, id`.execute(tx);
-  const installments = await sql<Parameters<typeof toState>[0]>`
-    select * from installments where (customer_id, plan_id) in (select * from ${pairs} as k(c, p)) order by plan_id, number`.execute(tx);
-  const history = await loadHistory(tx, pairs);
-  const extended = await extendedDueDates(tx, keys);
-  const inFlight = await plansWithPaymentInFlight(tx, customers);
-  const done = await sql<{ plan_id: string; step: string }>`
+    where (customer_id, id) in (select * from ${pairs} as k(c, p)) order by customer_id, id`.execute(tx));
+  const installments = await timed('load.installments', () => sql<Parameters<typeof toState>[0]>`
+    select * from installments where (customer_id, plan_id) in (select * from ${pairs} as k(c, p)) order by plan_id, number`.execute(tx));
+  const history = await timed('load.history', () => loadHistory(tx, pairs));
+  const extended = await timed('load.extended', () => extendedDueDates(tx, keys));
+  const inFlight = await timed('load.inflight', () => plansWithPaymentInFlight(tx, customers));
+  const done = await timed('load.done', () => sql<{ plan_id: string; step: string }>`
     select plan_id, step from close_accruals
-    where (customer_id, plan_id) in (select * from ${pairs} as k(c, p)) and business_date = ${date}::date`.execute(tx);
+    where (customer_id, plan_id) in (select * from ${pairs} as k(c, p)) and business_date = ${date}::date`.execute(tx));
   return plans.rows.map((p) => {
     const rule = parseLateChargeRule(p.late_charge_rule);
     return {

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { BusinessDate } from '../../core/calendar/business-date.ts';
 import type { AppDeps } from '../deps.ts';
 import type { CloseDateStep } from './date-steps.ts';
+import { timed } from './phase-timer.ts';
 
 export interface StepRecord { name: string; phase: 'before' | 'after'; counts: Record<string, number> }
 
@@ -17,7 +18,7 @@ export async function runDateSteps(deps: AppDeps, date: BusinessDate, phase: Ste
   for (const step of steps) {
     const done = await sql`select 1 from close_run_steps where business_date = ${date}::date and name = ${step.name}`.execute(deps.db);
     if (done.rows.length > 0) continue;
-    const counts = await step.run(deps, date);
+    const counts = await timed(`step:${step.name}`, () => step.run(deps, date));
     await sql`insert into close_run_steps (business_date, name, phase, counts, finished_at)
               values (${date}::date, ${step.name}, ${phase}, ${JSON.stringify(counts)}::jsonb, ${deps.clock.now()})
               on conflict (business_date, name) do nothing`.execute(deps.db);
