@@ -3,19 +3,25 @@
  * Closed loop: `clients` loops, each issuing its next request when the last one answered,
  * for `seconds`. Two kinds of job:
  * - http: GET a portal page with a customer's session cookie (customers taken round-robin);
- * - raw: the database peer — one "page" is `queries` primary-key lookups issued one after
- *   the other on a pg pool of `clients` connections, what the page's own queries would cost
- *   with no HTTP, no API and no rendering.
+ * - raw: the database peer — one "page" is the statements a real page sent (recorded by
+ *   run.ts), replayed one after the other on a pg pool of `clients` connections as named
+ *   prepared statements (as the app's pool sends them): the page's database work with no
+ *   HTTP, no API and no rendering.
  * Prints one JSON line: count, errors, p50/p99 in ms, CPU used by this process.
  */
 import { Agent, request } from 'undici';
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 
 type Job =
   | { kind: 'http'; url: string; path: string; cookies: string[]; clients: number; seconds: number }
-  | { kind: 'raw'; databaseUrl: string; customers: string[]; queries: number; clients: number; seconds: number };
+  | { kind: 'raw'; databaseUrl: string; pages: { text: string; values: unknown[] }[][]; clients: number; seconds: number };
 
-const job = JSON.parse(process.argv[2]!) as Job;
+import { readFileSync } from 'node:fs';
+
+// The job, or @file holding it (a raw job's recorded pages are too long for one argument).
+const arg = process.argv[2]!;
+const job = JSON.parse(arg.startsWith('@') ? readFileSync(arg.slice(1), 'utf8') : arg) as Job;
 const latencies: number[] = [];
 let errors = 0;
 let firstError = '';
@@ -43,15 +49,14 @@ if (job.kind === 'http') {
 } else {
   const pool = new pg.Pool({ connectionString: job.databaseUrl, max: job.clients });
   await Promise.all(Array.from({ length: job.clients }, () => pool.query('select 1')));
-  const shapes = [
-    'select * from credit_lines where customer_id = $1',
-    'select id, status from plans where customer_id = $1',
-    'select * from installments where customer_id = $1 and number = 1',
-    'select count(*) from inbox_messages where customer_id = $1 and read_at is null',
-  ];
+  const named = job.pages.map((page) => page.map((q) => ({
+    text: q.text, values: q.values,
+    ...(q.values.length ? { name: `fq_${createHash('sha1').update(q.text).digest('hex').slice(0, 20)}` } : {}),
+  })));
   await closedLoop(job.clients, job.seconds, async (w, n) => {
-    const customer = job.customers[(w * 7919 + n * 104729) % job.customers.length]!;
-    for (let q = 0; q < job.queries; q++) await pool.query(shapes[q % shapes.length]!, [customer]);
+    const page = named[(w * 7919 + n * 104729) % named.length]!;
+    const client = await pool.connect();
+    try { for (const q of page) await client.query(q); } finally { client.release(); }
   });
   await pool.end();
 }

@@ -73,6 +73,8 @@ export class CustomerApi {
   constructor(private readonly app: FastifyInstance, private readonly token: string | null, private readonly ip: string) {}
 
   get loggedIn(): boolean { return this.token !== null; }
+  /** The session token, for the per-page read models (portal/page-reads.ts) that check it themselves. */
+  get sessionToken(): string | null { return this.token; }
 
   private async call<T>(method: 'GET' | 'POST' | 'DELETE', url: string, body?: object, idempotencyKey?: string): Promise<ApiResult<T>> {
     const headers: Record<string, string> = {};

@@ -10,7 +10,7 @@ export const badge = (kind: string, label: string | undefined): Html => html`<sp
 export const itemName = (m: Messages, p: Pick<CustomerPlan, 'description' | 'merchantName'>): string => p.description ?? m.itemFallback(p.merchantName);
 
 /** planId → item name, for lists (bills, receipts) that carry only plan ids. */
-export function namesOf(m: Messages, plans: readonly CustomerPlan[]): (planId: string, description?: string | null) => string {
+export function namesOf(m: Messages, plans: readonly Pick<CustomerPlan, 'id' | 'description' | 'merchantName'>[]): (planId: string, description?: string | null) => string {
   const byId = new Map(plans.map((p) => [p.id, itemName(m, p)]));
   return (planId, description) => description ?? byId.get(planId) ?? m.itemFallback('—');
 }

@@ -10,7 +10,7 @@ import { badge, namesOf } from '../parts.ts';
  * installments it is made of — which purchase, which installment of how many — so the
  * customer can see why the total is what it is.
  */
-export function billsPage(v: View, list: BillList, plans: readonly CustomerPlan[]): Html {
+export function billsPage(v: View, list: BillList, plans: readonly Pick<CustomerPlan, 'id' | 'description' | 'merchantName'>[]): Html {
   const m = v.m;
   const unpaid = list.bills.filter((b) => b.status !== 'paid');
   const paid = list.bills.filter((b) => b.status === 'paid').reverse();
