@@ -61,9 +61,9 @@ describe('SMS texts, exact', () => {
     assert.equal(renderSms('loan_transferred', 'zh-CN', { lender: '乙银行', effectiveDate: '2026-06-15', link: LINK }, '分期').text,
       `自2026年6月15日起您的分期由乙银行出资，账单、还款日和自动扣款不变。随时可用此链接还款：${LINK}`);
     assert.equal(renderSms('due_date_protected', 'en', { dueDate: '2026-02-10', newDueDate: '2026-02-21', link: LINK }, 'Fenqi').text,
-      `Because of a problem on our side, your bill due 10 Feb 2026 is now due 21 Feb 2026: no late charges, no overdue record. Pay: ${LINK}`);
+      `Due to a problem on our side, part of your bill due 10 Feb 2026 is now due 21 Feb 2026, with no late charges. Pay: ${LINK}`);
     assert.deepEqual(renderInbox('due_date_protected', 'zh-CN', { dueDate: '2026-02-10', newDueDate: '2026-02-21' }, '分期'),
-      { title: '还款日已顺延', body: '您2026年2月10日到期的账单还款日已顺延至2026年2月21日，不收逾期费用，不影响征信。' });
+      { title: '还款日已顺延', body: '您2026年2月10日到期账单中受影响的分期已顺延至2026年2月21日还款，不收逾期费用，不影响征信。' });
   });
 
   it('gives the text to register with each provider', () => {

@@ -127,7 +127,7 @@ for (const target of testDatabases()) {
       assert.deepEqual(engine.map((n) => [n.due_date, n.facts]), [['2026-02-10', { newDueDate: '2026-02-21' }]], 'one message, for the bill');
       await dispatchNotices(t.deps);
       const text = sms.sent.find((m) => m.template.kind === 'due_date_protected')?.text ?? '';
-      assert.match(text, /^因平台原因，您2026年2月10日到期的账单还款日顺延至2026年2月21日，不收逾期费用，不影响征信。还款：/);
+      assert.match(text, /^因平台原因，您2026年2月10日账单中受影响的分期顺延至2026年2月21日还款，免逾期费用、不影响征信。还款：/);
       assert.ok(text.includes(`${PUBLIC_URL}/r/`), text);
     });
 

@@ -6,6 +6,8 @@ import type { IdGenerator } from '../ports.ts';
 import { agentLoads } from './agents.ts';
 import { withCollections } from './tables.ts';
 
+const CASES_PER_INSERT = 2_000;
+
 export interface QueueChanges { opened: number; closed: number; assigned: number }
 
 /**
@@ -28,8 +30,10 @@ export async function syncQueue(tx: Tx, ids: IdGenerator, date: BusinessDate, at
     where p.days_past_due > 0 and p.status = 'active'
       and not exists (select 1 from collection_cases c where c.customer_id = p.customer_id and c.plan_id = p.id and c.status = 'open')
     order by p.customer_id, p.id`.execute(tx);
-  if (entering.rows.length > 0) {
-    await withCollections(tx).insertInto('collection_cases').values(entering.rows.map((p) => ({
+  // In chunks: a bad day on a big book opens tens of thousands of cases, and one INSERT of
+  // them all would pass PostgreSQL's 65,535 bind parameters (12 per row).
+  for (let i = 0; i < entering.rows.length; i += CASES_PER_INSERT) {
+    await withCollections(tx).insertInto('collection_cases').values(entering.rows.slice(i, i + CASES_PER_INSERT).map((p) => ({
       customer_id: p.customer_id, id: ids.next(), plan_id: p.id, status: 'open' as const, bucket: p.delinquency_bucket, days_past_due: p.days_past_due,
       agent_id: null, assigned_at: null, opened_on: date, closed_on: null, created_at: at, updated_at: at,
     }))).execute();

@@ -4,7 +4,7 @@ import { shanghaiDateOf } from '../../core/calendar/shanghai.ts';
 import { isCustomerFacing } from '../../core/entrances/entrance.ts';
 import { resolveFor } from '../../core/entrances/resolve.ts';
 import type { TxContext } from '../context.ts';
-import { enqueueNotices, type NoticeRequest } from '../notices/enqueue-notice.ts';
+import { enqueueNotices, shortName, type NoticeRequest } from '../notices/enqueue-notice.ts';
 import { ownersOnSql } from '../partners/partner-store.ts';
 import { loadTimelines } from './entrance-store.ts';
 
@@ -22,7 +22,7 @@ const CUSTOMERS_PER_BATCH = 1_000;
  * partners), so the registry is resolved once per class pair, not per plan; customers are
  * then read per affected class and told once each (ref: the closure's history id).
  */
-export async function noticeEntranceClosed(ctx: TxContext, code: string, closureId: string): Promise<number> {
+export async function noticeEntranceClosed(ctx: TxContext, code: string, closureId: string, closedAt: Date): Promise<number> {
   const timelines = await loadTimelines(ctx.tx);
   const closed = timelines.find((e) => e.code === code);
   if (!closed || !isCustomerFacing(closed.kind)) return 0;
@@ -40,7 +40,12 @@ export async function noticeEntranceClosed(ctx: TxContext, code: string, closure
     ({ productId: c.product_id, merchantId: c.merchant_id, partnerIds: partners ? partners.split(',') : [] });
   let told = 0;
   for (const c of classes.rows) {
-    const servedBy = (partners: string) => resolveFor(timelines, classOf(c, partners), at).usual?.code === code;
+    // Served: it was where these customers paid just before it closed (their usual place, or
+    // the place they had been rerouted to from an entrance closed earlier).
+    const servedBy = (partners: string) => {
+      const cls = classOf(c, partners);
+      return resolveFor(timelines, cls, closedAt.getTime() - 1).entrance?.code === code || resolveFor(timelines, cls, at).usual?.code === code;
+    };
     if (!servedBy(c.before) && !servedBy(c.now)) continue;
     const payAt = resolveFor(timelines, classOf(c, c.now), at).entrance;
     // No working entrance at all: outage protection covers these customers, not this notice.
@@ -52,7 +57,7 @@ export async function noticeEntranceClosed(ctx: TxContext, code: string, closure
     for (let i = 0; i < customers.rows.length; i += CUSTOMERS_PER_BATCH) {
       const requests: NoticeRequest[] = customers.rows.slice(i, i + CUSTOMERS_PER_BATCH).map((row) => ({
         kind: 'repayment_entrance_changed', customerId: row.customer_id, businessDate: ctx.businessDate, ref: `entrance-closed:${code}:${closureId}`,
-        facts: { entrance: payAt.name.slice(0, 40), effectiveDate: ctx.businessDate },
+        facts: { entrance: shortName(payAt.name, 40), effectiveDate: ctx.businessDate },
       }));
       const queued = await enqueueNotices(ctx.deps, ctx.tx, ctx.at, requests);
       if (!queued.ok) throw new Error(`entrance notice refused: ${queued.error.message}`);

@@ -66,7 +66,7 @@ export async function setEntranceStatus(ctx: TxContext, code: string, input: { s
   await ctx.tx.updateTable('entrances').set({ status: latest.status, updated_at: ctx.at }).where('code', '=', code).execute();
   // Closing tells the customers it served where to pay now; a degraded entrance still takes
   // payments, and a planned window is announced by its own schedule, so neither does.
-  const told = latest.status === 'closed' && current.status !== 'closed' ? await noticeEntranceClosed(ctx, code, changeId) : 0;
+  const told = latest.status === 'closed' && current.status !== 'closed' ? await noticeEntranceClosed(ctx, code, changeId, at) : 0;
   await audit(ctx, 'entrance.status', `entrance:${code}`, { status: input.status, reason: input.reason, at: at.toISOString(), customersTold: told });
   return ok((await findEntrance(ctx, code))!);
 }

@@ -60,6 +60,16 @@ export interface EnqueueReport {
 const CHUNK = 1_000;
 
 /**
+ * A name cut to fit a fact's limit (UTF-16 units, as validated) without splitting a character:
+ * a partner or entrance name longer than a notice allows must not fail the change it announces.
+ */
+export function shortName(name: string, max: number): string {
+  const chars = Array.from(name);
+  while (chars.join('').length > max) chars.pop();
+  return chars.join('');
+}
+
+/**
  * Enqueues notices in the caller's transaction (GUIDE rule 4: the notice commits or rolls
  * back with the change it announces). Batched for the daily close: one INSERT … ON CONFLICT
  * DO NOTHING per thousand rows; the unique (customer_id, dedup_key) makes a re-run, or two

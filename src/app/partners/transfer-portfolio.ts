@@ -8,6 +8,7 @@ import { postJournal } from '../../adapters/db/ledger-store.ts';
 import { isUniqueViolation } from '../../adapters/db/tx.ts';
 import { audit } from '../audit.ts';
 import type { TxContext } from '../context.ts';
+import { shortName } from '../notices/enqueue-notice.ts';
 import { queueNotice } from '../entrances/continuity-notices.ts';
 import { resolveEntrance } from '../entrances/resolve-entrance.ts';
 import { loadTimelines } from '../entrances/entrance-store.ts';
@@ -132,7 +133,7 @@ async function notifyCustomers(ctx: TxContext, input: TransferInput, plans: Sele
       payAt,
     });
     await queueNotice(ctx, customerId, 'portfolio_transfer', transferNoticeKey(input.transferId), notice, [{
-      kind: 'loan_transferred', ref: transferNoticeKey(input.transferId), facts: { lender: buyer.name.slice(0, 40), effectiveDate: input.effectiveDate },
+      kind: 'loan_transferred', ref: transferNoticeKey(input.transferId), facts: { lender: shortName(buyer.name, 40), effectiveDate: input.effectiveDate },
     }]);
   }
 }

@@ -228,18 +228,18 @@ export const NOTICE_WORDS: Table = {
   },
   due_date_protected: {
     'zh-CN': {
-      sms: '因平台原因，您{dueDate}到期的账单还款日顺延至{newDue}，不收逾期费用，不影响征信。还款：{link}',
+      sms: '因平台原因，您{dueDate}账单中受影响的分期顺延至{newDue}还款，免逾期费用、不影响征信。还款：{link}',
       subject: '还款日顺延至{newDue}：不收逾期费用',
-      email: ['由于平台原因，您可能无法按时还款。', '您{dueDate}到期的账单，还款日已顺延至{newDue}。在此之前不收取任何逾期费用，也不会报送逾期记录。', '可以通过下方链接直接还款：', '{link}'],
+      email: ['由于平台原因，您可能无法按时还款。', '您{dueDate}到期的账单中，受影响的分期还款日已顺延至{newDue}：在此之前这些分期不收取任何逾期费用，也不会报送逾期记录。账单中如有未受影响的分期，仍按原还款日还款。', '可以通过下方链接直接还款：', '{link}'],
       inboxTitle: '还款日已顺延',
-      inboxBody: '您{dueDate}到期的账单还款日已顺延至{newDue}，不收逾期费用，不影响征信。',
+      inboxBody: '您{dueDate}到期账单中受影响的分期已顺延至{newDue}还款，不收逾期费用，不影响征信。',
     },
     en: {
-      sms: 'Because of a problem on our side, your bill due {dueDate} is now due {newDue}: no late charges, no overdue record. Pay: {link}',
+      sms: 'Due to a problem on our side, part of your bill due {dueDate} is now due {newDue}, with no late charges. Pay: {link}',
       subject: 'Your due date is extended to {newDue}: no late charges',
-      email: ['Because of a problem on our side you may not have been able to pay on time.', 'Your bill due {dueDate} is now due {newDue}. Until then there are no late charges and nothing overdue is reported.', 'You can pay straight from this link:', '{link}'],
+      email: ['Because of a problem on our side you may not have been able to pay on time.', 'The affected installments of your bill due {dueDate} are now due {newDue}: until then they carry no late charges and nothing overdue is reported. Any installment of the bill not affected keeps its due date.', 'You can pay straight from this link:', '{link}'],
       inboxTitle: 'Due date extended',
-      inboxBody: 'Your bill due {dueDate} is now due {newDue}: no late charges, no overdue record.',
+      inboxBody: 'The affected part of your bill due {dueDate} is now due {newDue}: no late charges, no overdue record.',
     },
   },
   repayment_link: {

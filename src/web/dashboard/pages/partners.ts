@@ -30,6 +30,16 @@ ${act ? html`<p><a class="btn small" href="${dashboardPaths.newPartner}">${d.new
 
 export interface PartnerFormPage { mode: 'new' | 'edit'; partner?: any; partners: readonly any[]; products: readonly any[]; merchants: readonly any[]; state: FormState }
 
+/**
+ * The listed choices plus every id the partner already holds that the list does not show (a
+ * merchant beyond the first page, a retired product): saving the form must never drop a
+ * restriction the operator did not see, because an empty merchant list means "every merchant".
+ */
+function withHeld(listed: readonly (readonly [string, string])[], held: readonly string[] | undefined): (readonly [string, string])[] {
+  const shown = new Set(listed.map(([id]) => id));
+  return [...listed, ...(held ?? []).filter((id) => !shown.has(id)).map((id) => [id, id.slice(0, 8)] as const)];
+}
+
 /** Add a partner or change one: which products and merchants it funds, its quota, its priority and its co-lenders' shares. */
 export function partnerFormPage(v: DashboardView, p: PartnerFormPage): Html {
   const d = v.d;
@@ -55,8 +65,8 @@ ${field(d, s, 'quota', d.quotaYuan, { required: true, pattern: '\\d{1,14}(\\.\\d
 ${select(d, s, 'status', d.status, (['active', 'paused', 'retired'] as const).map((x) => [x, d.partnerStatus[x] ?? x] as const))}
 ${field(d, s, 'settlementAccount', `${d.settlementAccount}${d.optional}`, { maxlength: 100 })}
 </div></fieldset>
-${checkboxes(d, s, 'product', d.fundsProducts, p.products.map((x) => [x.productId, `${x.name} (${x.code})`] as const), { errorName: 'productIds' })}
-${checkboxes(d, s, 'merchant', d.fundsMerchants, p.merchants.map((x) => [x.merchantId, x.name] as const), { hint: d.fundsMerchantsHint, errorName: 'merchantIds' })}
+${checkboxes(d, s, 'product', d.fundsProducts, withHeld(p.products.map((x) => [x.productId, `${x.name} (${x.code})`] as const), p.partner?.productIds), { errorName: 'productIds' })}
+${checkboxes(d, s, 'merchant', d.fundsMerchants, withHeld(p.merchants.map((x) => [x.merchantId, x.name] as const), p.partner?.merchantIds), { hint: d.fundsMerchantsHint, errorName: 'merchantIds' })}
 ${fieldsetOf(d.lenders, html`<p class="hint" id="lenders-hint">${d.lendersHint}</p>${s.error?.field === 'lenders' ? html`<span class="field-error" id="${'f-lenders'}-err">${d.fieldError(s.error.text)}</span>` : ''}${rows}`)}
 ${act ? html`<p><button class="btn" type="submit">${isNew ? d.createPartner : d.savePartner}</button></p>` : ''}
 </form>
