@@ -6,11 +6,11 @@ import type { AppDeps } from '../../../app/deps.ts';
 import { RepaymentBatcher } from '../../../app/servicing/batch/repayment-batcher.ts';
 import { refundCreditBalance } from '../../../app/servicing/refund-credit-balance.ts';
 import { sandboxOf } from '../../../app/payments/gateways.ts';
-import { inFlightClashes, paymentInFlight, type ClashAsk } from '../../../app/payments/in-flight-clash.ts';
 import { formatYuan, parseYuan } from '../../../core/money/parse.ts';
 import { actorOf, guards, hashToken, idempotencyKeyOf, scopeOf, SESSION_PREFIX } from '../auth.ts';
 import { NaturalBatcher } from '../../../app/servicing/batch/natural-batcher.ts';
 import { fingerprint } from '../../db/idempotency.ts';
+import { SessionHints } from '../session-hints.ts';
 import { domainError } from '../../../core/errors.ts';
 import { runUseCase } from '../run-use-case.ts';
 import { sendProblem } from '../problem.ts';
@@ -21,11 +21,11 @@ import { parseRepaymentRequest } from './repayment-request.ts';
 const Headers = Type.Object({ 'idempotency-key': Type.Optional(Type.String({ description: 'required: one key per payment attempt' })) });
 const Problems = { 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema, 422: ProblemSchema };
 
-/** The live session's customer for each token hash (undefined when none): authenticate()'s session rule, for many tokens at once. */
-async function customersOfSessions(deps: AppDeps, hashes: string[]): Promise<(string | undefined)[]> {
-  const rows = await deps.db.selectFrom('sessions').select(['token_hash', 'customer_id'])
+/** The live session for each token hash (undefined when none): authenticate()'s session rule, for many tokens at once. */
+async function liveSessions(deps: AppDeps, hashes: string[]): Promise<({ customerId: string; expiresAt: Date } | undefined)[]> {
+  const rows = await deps.db.selectFrom('sessions').select(['token_hash', 'customer_id', 'expires_at'])
     .where(sql<boolean>`token_hash = any(${[...new Set(hashes)]}::text[])`).where('revoked_at', 'is', null).where('expires_at', '>', deps.clock.now()).execute();
-  const byHash = new Map(rows.map((r) => [r.token_hash, r.customer_id]));
+  const byHash = new Map(rows.map((r) => [r.token_hash, { customerId: r.customer_id, expiresAt: new Date(r.expires_at) }]));
   return hashes.map((h) => byHash.get(h));
 }
 
@@ -43,21 +43,27 @@ export const customerRepaymentRoutes = (deps: AppDeps): FastifyPluginAsyncTypebo
     ...(process.env.FENQI_REPAYMENT_BATCH_IN_FLIGHT ? { maxInFlight: Number(process.env.FENQI_REPAYMENT_BATCH_IN_FLIGHT) } : {}),
   });
 
-  // Session lookups for this route are coalesced like the repayments themselves: one query for
-  // every bearer token that arrives together, with authenticate()'s exact conditions. Anything
-  // that is not a live session falls through to the shared guard, which answers as every
-  // customer route does (401 / 403).
-  const sessions = new NaturalBatcher((hashes: string[]) => customersOfSessions(deps, hashes), { maxBatch: 256, maxInFlight: 4 });
-  // Paying again what a gateway payment in flight already covers is refused, as at the
-  // cashier (POST /v1/me/payments); looked up for a whole group of requests at once.
-  const clashes = new NaturalBatcher((asks: ClashAsk[]) => inFlightClashes(deps.db, asks), { maxBatch: 256, maxInFlight: 4 });
+  // The session is checked where it matters, in the repayment's own transaction under the
+  // customer's lock (sessionTokenHash below, with authenticate()'s exact conditions), so the
+  // guard only needs to know which customer a token names: from a hint when this process has
+  // seen the session live before (no round trip), else from a lookup coalesced across the
+  // requests that arrive together. Anything that is not a live session falls through to the
+  // shared guard, which answers as every customer route does (401 / 403).
+  const hints = new SessionHints();
+  const sessions = new NaturalBatcher((hashes: string[]) => liveSessions(deps, hashes), { maxBatch: 256, maxInFlight: 4 });
   const customerGuard = async (req: FastifyRequest, reply: FastifyReply) => {
     const header = req.headers.authorization;
     const token = header?.startsWith('Bearer ') ? header.slice(7).trim() : '';
     if (token.startsWith(SESSION_PREFIX)) {
       const tokenHash = hashToken(token);
-      const customerId = await sessions.submit(tokenHash);
-      if (customerId) { req.principal = { kind: 'customer', customerId, tokenHash }; return; }
+      const hinted = hints.get(tokenHash, deps.clock.now());
+      if (hinted) { req.principal = { kind: 'customer', customerId: hinted, tokenHash }; return; }
+      const live = await sessions.submit(tokenHash);
+      if (live) {
+        hints.set(tokenHash, live.customerId, live.expiresAt);
+        req.principal = { kind: 'customer', customerId: live.customerId, tokenHash };
+        return;
+      }
     }
     return guard.customer(req, reply);
   };
@@ -81,17 +87,20 @@ export const customerRepaymentRoutes = (deps: AppDeps): FastifyPluginAsyncTypebo
     const key = idempotencyKeyOf(req);
     if (key === 'invalid') return sendProblem(reply, domainError('validation_failed', 'Idempotency-Key must be 1–255 visible ASCII characters', 'Idempotency-Key'));
     if (!key) return sendProblem(reply, domainError('validation_failed', 'this request moves money: send an Idempotency-Key header', 'Idempotency-Key'));
-    const target = parsed.value.target;
-    const planIds = 'planId' in target && target.planId ? [target.planId] : undefined;
-    const clash = await clashes.submit({ customerId: principal.customerId, planIds, scope: scopeOf(principal), key });
-    if (clash) return sendProblem(reply, paymentInFlight(clash));
     // Through the batcher: concurrent repayments share one transaction (see RepaymentBatcher), each with its own key, audit and journal entry.
+    // Paying again what a gateway payment in flight may already cover is refused (409 payment_in_flight), as at the cashier
+    // (POST /v1/me/payments): checked in that transaction, under the customer's lock, so no payment can start in between.
     const result = await batcher.submit({
+      refuseWhilePaymentInFlight: true,
+      sessionTokenHash: principal.tokenHash,
       actor: actorOf(principal, req.ip),
       idempotency: { scope: scopeOf(principal), key, fingerprint: fingerprint([req.method, req.routeOptions.url, req.params, req.body]) },
       input: { customerId: principal.customerId, target: parsed.value.target, amount: parsed.value.amount, channel },
     });
-    if (!result.ok) return sendProblem(reply, result.error);
+    if (!result.ok) {
+      if (result.error.code === 'unauthorized') hints.forget(principal.tokenHash);
+      return sendProblem(reply, result.error);
+    }
     if (result.replayed) return reply.code(result.response.status).header('idempotent-replayed', 'true').send(result.response.body as ReturnType<typeof repaymentView>);
     return reply.code(201).send(repaymentView(result.value));
   });

@@ -21,25 +21,34 @@ import { planTargets, type Targeted } from '../repayment-targets.ts';
 import { RepaymentRecords } from './repayment-records.ts';
 import { claimKeysWrite, keyOf, readHeldKeys, type HeldKey } from './idempotency-keys.ts';
 import { oneStatement } from './one-statement.ts';
-import { enqueueNotices, type NoticeRequest } from '../../notices/enqueue-notice.ts';
-import { repaymentNotices } from './repayment-notices.ts';
-import { catchUpClose, customersBehindClose, unmarked, withCloseMarks } from './close-catch-up.ts';
+import type { NoticeRequest } from '../../notices/enqueue-notice.ts';
+import { repaymentNotices, repaymentNoticesWrite } from './repayment-notices.ts';
+import { catchUpClose, customersBehindClose } from './close-catch-up.ts';
+import { bookReadQuery, parseBookRead, type CustomerMarks } from './book-read.ts';
+import { clashingPayment, paymentInFlight } from '../../payments/in-flight-clash.ts';
+import { shanghaiDateOf } from '../../../core/calendar/shanghai.ts';
 
-/** One repayment to post, and who asked for it (each has its own audit record). */
-export interface RepaymentJob { input: PostRepaymentInput; actor: Actor }
+/**
+ * One repayment to post, and who asked for it (each has its own audit record). A customer's
+ * own request refuses to pay what a gateway payment in flight may already cover (409
+ * payment_in_flight, as the cashier does); money that has already arrived (a gateway's
+ * settlement) is posted whatever is in flight.
+ */
+export interface RepaymentJob { input: PostRepaymentInput; actor: Actor; refuseWhilePaymentInFlight?: boolean }
 
 /** A transaction shared by a batch: one time, one business date; the actor is per job. */
 export type BatchContext = Omit<TxContext, 'actor'>;
 
 /**
  * 还款入账, set-based: posts any number of repayments, for any customers, inside the caller's
- * transaction, in four statements whatever the batch size — lock every customer involved
- * (credit line rows, in customer_id order), read their open plans and installments, and, after
+ * transaction, in three statements whatever the batch size — lock every customer involved
+ * (credit line rows, in customer_id order), read their open plans and installments (with the
+ * close marks, the payments in flight and the business date: book-read.ts), and, after
  * deciding each repayment in memory in job order, write everything (installments, plans,
  * credit lines, repayments and allocations, journal entries with their postings, outbox events,
- * audit records) in one statement, then the customers' notices (receipts, paid-off) in one
- * INSERT. The plans read also says whether a customer's plans are behind the daily close; only
- * then does the batch bring them up to date first (close-catch-up.ts), so late charges a missed
+ * audit records, the customers' notices) in one statement. The read also says whether a
+ * customer's plans are behind the daily close; only then does the batch bring them up to date
+ * first (close-catch-up.ts), so late charges a missed
  * close owed are paid in the right order. This is the only implementation: postRepayment() is
  * a batch of one, and the HTTP batcher drives the same RepaymentPosting.
  *
@@ -55,8 +64,8 @@ export async function postRepayments(ctx: BatchContext, jobs: readonly Repayment
   return results;
 }
 
-/** A batch context whose business date may still be on its way. */
-export type OpeningContext = Omit<BatchContext, 'businessDate'> & { businessDate: BusinessDate | Promise<BusinessDate> };
+/** A batch context whose business date, when not given, is read with the books. */
+export type OpeningContext = Omit<BatchContext, 'businessDate'> & { businessDate?: BusinessDate };
 
 /**
  * A batch of repayments being posted in one transaction: open (lock + read), post each job
@@ -64,7 +73,9 @@ export type OpeningContext = Omit<BatchContext, 'businessDate'> & { businessDate
  */
 export class RepaymentPosting {
   private readonly w: BatchWrites;
-  private constructor(ctx: BatchContext, private readonly books: Map<string, CustomerBook>) {
+  private constructor(
+    ctx: BatchContext, private readonly books: Map<string, CustomerBook>, private readonly marks: ReadonlyMap<string, CustomerMarks>,
+  ) {
     this.w = new BatchWrites(ctx);
   }
 
@@ -74,11 +85,11 @@ export class RepaymentPosting {
    * are held, so under READ COMMITTED it shows what the previous holder of a lock committed.
    * With `claims`, the lock statement first claims those idempotency keys, before it takes any
    * customer lock; `held` then has what is stored under each key it could not claim (read by
-   * a third statement, only then). The business date may still be on its way: it is only
-   * needed to decide, so a caller can read it beside the locks rather than before them.
+   * a third statement, only then). The read (book-read.ts) also brings the close marks, the
+   * payments in flight and, when the caller has none, the business date: one round trip.
    */
   static async open(
-    ctx: OpeningContext, customerIds: readonly string[], claims: readonly Idempotency[] = [],
+    ctx: OpeningContext, customerIds: readonly string[], claims: readonly Idempotency[] = [], sessionTokenHashes: readonly string[] = [],
   ): Promise<{ posting: RepaymentPosting; held: Map<string, HeldKey> }> {
     const { tx } = ctx;
     const ids = customerIds.filter((id) => UUID.test(id));
@@ -95,10 +106,13 @@ export class RepaymentPosting {
       const claimed = new Set(rows[0]!.claimed.map(([scope, key]) => keyOf({ scope, key })));
       if (claimed.size < claims.length) held = await readHeldKeys(tx, claims.filter((c) => !claimed.has(keyOf(c))));
     }
-    const marked = (await withCloseMarks(openPlansQuery(ids)).execute(tx)).rows;
-    const batchCtx: BatchContext = { ...ctx, businessDate: await ctx.businessDate };
-    const byCustomer = openPlansByCustomer(unmarked(marked));
-    const behind = customersBehindClose(marked, batchCtx.businessDate);
+    const read = parseBookRead((await bookReadQuery(ids, { tokenHashes: sessionTokenHashes, now: ctx.at }).execute(tx)).rows);
+    // The date the batch decides on: the caller's, or the one read with the books (the business calendar's rule).
+    const businessDate = ctx.businessDate ?? read.businessDate ?? shanghaiDateOf(ctx.at);
+    const batchCtx: BatchContext = { ...ctx, businessDate };
+    const byCustomer = read.plans;
+    // Customers without active plans have nothing a missed close could have charged.
+    const behind = customersBehindClose(read.marks, businessDate).filter((id) => byCustomer.has(id));
     if (behind.length > 0) {
       // Rare (missed or running closes): catch up, then read those customers' plans again.
       await catchUpClose(batchCtx, behind);
@@ -106,22 +120,30 @@ export class RepaymentPosting {
       for (const [id, plans] of openPlansByCustomer((await openPlansQuery(behind).execute(tx)).rows)) byCustomer.set(id, plans);
     }
     const books = new Map(lines.map((line) => [line.customer_id, { line, plans: byCustomer.get(line.customer_id) ?? [] }]));
-    return { posting: new RepaymentPosting(batchCtx, books), held };
+    return { posting: new RepaymentPosting(batchCtx, books, read.marks), held };
+  }
+
+  /** Whether the session with this token hash is one of the customer's live sessions (as read under the lock; only hashes passed to open). */
+  sessionLive(customerId: string, tokenHash: string): boolean {
+    return this.marks.get(customerId)?.live_sessions.includes(tokenHash) ?? false;
   }
 
   /** Decides one repayment against the books as the jobs before it left them, and queues its writes. */
   post(job: RepaymentJob): Result<PostedRepayment, DomainError> {
-    return decide(this.w.ctx, this.books.get(job.input.customerId), job, this.w);
+    const book = this.books.get(job.input.customerId);
+    if (book && job.refuseWhilePaymentInFlight) {
+      const { target } = job.input;
+      const inFlight = (this.marks.get(job.input.customerId)?.payments_in_flight ?? []).map(([id, planIds]) => ({ id, plan_ids: planIds }));
+      const clash = clashingPayment(inFlight, 'planId' in target && target.planId ? [target.planId] : undefined);
+      if (clash) return err(paymentInFlight(clash));
+    }
+    return decide(this.w.ctx, book, job, this.w);
   }
-
   /** Writes every posted repayment, with `extra` writes of the caller (idempotency responses), in one statement. */
   async write(extra: readonly RawBuilder<unknown>[] = []): Promise<void> {
     if (this.w.empty && extra.length === 0) return;
     const { tx, deps, at } = this.w.ctx;
-    await oneStatement([...this.w.writes(), ...extra]).execute(tx);
-    if (this.w.notices.length === 0) return;
-    const queued = await enqueueNotices(deps, tx, at, this.w.notices);
-    invariant(queued.ok, `repayment notices are well formed${queued.ok ? '' : `: ${queued.error.message}`}`);
+    await oneStatement([...this.w.writes(), repaymentNoticesWrite(deps, at, this.w.notices), ...extra]).execute(tx);
   }
 }
 
@@ -180,7 +202,7 @@ class BatchWrites {
   private readonly closed: { customerId: string; planId: string }[] = [];
   private readonly journal: { ctx: PostContext; entry: JournalEntry }[] = [];
   private readonly records: RepaymentRecords;
-  /** Receipts and paid-off notices, enqueued with the batch (one INSERT for all of them). */
+  /** Receipts and paid-off notices, queued by the batch's write statement. */
   readonly notices: NoticeRequest[] = [];
 
   constructor(readonly ctx: BatchContext) {

@@ -14,6 +14,15 @@ export interface RepaymentRequest {
   actor: Actor;
   input: PostRepaymentInput;
   idempotency?: Idempotency;
+  /** A customer's own request: refused (409 payment_in_flight) while a gateway payment may cover the same plans. */
+  refuseWhilePaymentInFlight?: boolean;
+  /**
+   * The customer session the request came with (its token hash), when the caller took the
+   * customer id from a cache: the transaction checks, under the customer's lock, that it is
+   * still one of the customer's live sessions; when it is not, the request does nothing (not
+   * even replay a stored answer) and gets `unauthorized`.
+   */
+  sessionTokenHash?: string;
 }
 
 export interface BatcherOptions {
@@ -66,28 +75,27 @@ export class RepaymentBatcher {
 
 /**
  * One transaction for a list of requests; returns each request's outcome in order, in the
- * shape execute() gives a single use case. Six round trips whatever the batch size: BEGIN,
- * claim keys + lock customers, read plans, write everything + store responses, notices, COMMIT
- * (more only when a key was held elsewhere or the close is behind).
+ * shape execute() gives a single use case. Five round trips whatever the batch size: BEGIN,
+ * claim keys + lock customers, read the books (plans, close marks, payments in flight, the
+ * business date, sessions to check), write everything (with the stored responses and the
+ * notices), COMMIT; more only when a key was held elsewhere or the close is behind.
  */
 export async function runBatch(
   deps: AppDeps, requests: readonly RepaymentRequest[], respond: (value: PostedRepayment) => StoredResponse,
 ): Promise<Executed<PostedRepayment>[]> {
-  // On a server, read beside the locks (another connection), not before them: it is only needed to decide.
-  // PGlite has one connection, which the batch is about to hold: read it first there.
-  const today = deps.dbKind === 'pglite' ? await deps.calendar.today() : deps.calendar.today();
-  if (today instanceof Promise) today.catch(() => {});
   return runTx(deps.db, async (tx) => {
     const keys = distinctKeys(requests);
-    const opening = { tx, deps, at: deps.clock.now(), businessDate: today };
-    const { posting, held } = await RepaymentPosting.open(opening, requests.map((r) => r.input.customerId), [...keys.values()]);
+    // No business date: the books' read brings it (system_state, the business calendar's source), in the same round trip.
+    const opening = { tx, deps, at: deps.clock.now() };
+    const sessions = requests.flatMap((r) => (r.sessionTokenHash ? [r.sessionTokenHash] : []));
+    const { posting, held } = await RepaymentPosting.open(opening, requests.map((r) => r.input.customerId), [...keys.values()], sessions);
     const out: Executed<PostedRepayment>[] = new Array(requests.length);
     // Requests behind an earlier one with the same newly claimed key, in arrival order.
     const behind = new Map<string, number[]>();
     const done = new Map<string, Idempotency & { response: StoredResponse }>();
     const post = (i: number) => {
       const request = requests[i]!;
-      const result = posting.post({ input: request.input, actor: request.actor });
+      const result = posting.post({ input: request.input, actor: request.actor, refuseWhilePaymentInFlight: request.refuseWhilePaymentInFlight });
       out[i] = result.ok ? { ok: true, value: result.value, replayed: false } : { ok: false, error: result.error };
       const idem = request.idempotency;
       if (!idem) return;
@@ -103,6 +111,10 @@ export async function runBatch(
     };
     const leaders: number[] = [];
     requests.forEach((r, i) => {
+      if (r.sessionTokenHash && !posting.sessionLive(r.input.customerId, r.sessionTokenHash)) {
+        out[i] = { ok: false, error: domainError('unauthorized', 'missing or invalid bearer token') };
+        return;
+      }
       if (!r.idempotency) { leaders.push(i); return; }
       const k = keyOf(r.idempotency);
       const h = held.get(k);
