@@ -76,8 +76,29 @@ export function shortName(name: string, max: number): string {
  * plans on one bill, a no-op. An invalid request is a caller bug and fails the whole batch.
  */
 export async function enqueueNotices(deps: AppDeps, tx: Tx | Db, at: Date, requests: readonly NoticeRequest[]): Promise<Result<EnqueueReport, DomainError>> {
+  const planned = noticeRowsFor(deps, at, requests);
+  if (!planned.ok) return planned;
+  const { rows: all, report } = planned.value;
+  for (let i = 0; i < all.length; i += CHUNK) {
+    const inserted = await tx.insertInto('notices').values(all.slice(i, i + CHUNK))
+      .onConflict((oc) => oc.columns(['customer_id', 'dedup_key']).doNothing()).returning('id').execute();
+    report.enqueued += inserted.length;
+    report.duplicates += Math.min(CHUNK, all.length - i) - inserted.length;
+  }
+  return ok(report);
+}
+
+export type NewNoticeRow = ReturnType<typeof rowOf>;
+
+/**
+ * The rows enqueueNotices stores for these requests, without storing them: each checked, the
+ * deployment's rule applied (a disabled kind dropped and counted, its channels and inbox copied),
+ * one row per dedup key. For callers that fold the INSERT into a statement of their own (the
+ * repayment write); `enqueued` is left to whoever inserts.
+ */
+export function noticeRowsFor(deps: AppDeps, at: Date, requests: readonly NoticeRequest[]): Result<{ rows: NewNoticeRow[]; report: EnqueueReport }, DomainError> {
   const { rules } = noticeServicesOf(deps).settings;
-  const rows = new Map<string, ReturnType<typeof rowOf>>();
+  const rows = new Map<string, NewNoticeRow>();
   const report: EnqueueReport = { enqueued: 0, duplicates: 0, disabled: 0 };
   for (const [i, r] of requests.entries()) {
     const checked = validate(r);
@@ -88,14 +109,7 @@ export async function enqueueNotices(deps: AppDeps, tx: Tx | Db, at: Date, reque
     if (rows.has(key)) { report.duplicates++; continue; }
     rows.set(key, rowOf(deps, r, checked.value, rule.channels, rule.inbox, at));
   }
-  const all = [...rows.values()];
-  for (let i = 0; i < all.length; i += CHUNK) {
-    const inserted = await tx.insertInto('notices').values(all.slice(i, i + CHUNK))
-      .onConflict((oc) => oc.columns(['customer_id', 'dedup_key']).doNothing()).returning('id').execute();
-    report.enqueued += inserted.length;
-    report.duplicates += Math.min(CHUNK, all.length - i) - inserted.length;
-  }
-  return ok(report);
+  return ok({ rows: [...rows.values()], report });
 }
 
 /** One notice from a use case, in its transaction. */

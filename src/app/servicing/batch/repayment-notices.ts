@@ -1,9 +1,7 @@
 import { sql, type RawBuilder } from 'kysely';
-import { noticeDedupKey } from '../../../core/notices/dedup.ts';
 import { invariant } from '../../../core/result.ts';
 import type { AppDeps } from '../../deps.ts';
-import type { NoticeRequest } from '../../notices/enqueue-notice.ts';
-import { noticeServicesOf } from '../../notices/services.ts';
+import { noticeRowsFor, type NoticeRequest } from '../../notices/enqueue-notice.ts';
 import type { PostedRepayment } from '../post-repayment.ts';
 
 /**
@@ -28,31 +26,22 @@ export function repaymentNotices(r: PostedRepayment, channel: string): NoticeReq
 
 /**
  * The batch's notices as one INSERT fragment for its write statement (one-statement.ts), so
- * queuing them costs no round trip of its own. The rows are exactly those enqueueNotices
- * (app/notices/enqueue-notice.ts, the reference) stores: the deployment's rule per kind (a
- * disabled kind is dropped, its channels and inbox copied), the same dedup key, and ON
- * CONFLICT DO NOTHING on (customer_id, dedup_key), so a notice already queued is not queued
+ * queuing them costs no round trip of its own. The rows are enqueueNotices' own
+ * (noticeRowsFor: the deployment's rule per kind, the same dedup key), inserted with the same
+ * ON CONFLICT DO NOTHING on (customer_id, dedup_key), so a notice already queued is not queued
  * twice. The requests are built above, so a malformed one is a bug (an invariant).
  */
 export function repaymentNoticesWrite(deps: AppDeps, at: Date, requests: readonly NoticeRequest[]): RawBuilder<unknown> {
-  const { rules } = noticeServicesOf(deps).settings;
-  const rows = new Map<string, unknown[]>();
-  for (const r of requests) {
-    const rule = rules[r.kind];
-    if (!rule.enabled) continue;
-    const key = noticeDedupKey(r);
-    invariant(key.ok, `repayment notices are well formed${key.ok ? '' : `: ${key.error.message}`}`);
-    if (rows.has(`${r.customerId}\u0000${key.value}`)) continue;
-    rows.set(`${r.customerId}\u0000${key.value}`, [
-      r.customerId, deps.ids.next(), r.kind, key.value, r.businessDate, r.planId ?? null, r.installmentNumber ?? null, r.dueDate ?? null,
-      r.facts ?? {}, rule.channels, rule.inbox,
-    ]);
-  }
+  const planned = noticeRowsFor(deps, at, requests);
+  invariant(planned.ok, `repayment notices are well formed${planned.ok ? '' : `: ${planned.error.message}`}`);
+  const rows = planned.value.rows.map((n) => [
+    n.customer_id, n.id, n.kind, n.dedup_key, n.business_date, n.plan_id, n.installment_number, n.due_date, n.facts, n.channels, n.inbox,
+  ]);
   return sql`
     insert into notices (customer_id, id, kind, dedup_key, business_date, plan_id, installment_number, due_date, facts, channels, inbox, status,
       next_attempt_at, created_at, updated_at)
-    select (n->>0)::uuid, (n->>1)::uuid, n->>2, n->>3, (n->>4)::date, (n->>5)::uuid, (n->>6)::int, (n->>7)::date, n->8, n->9, (n->>10)::boolean,
+    select (n->>0)::uuid, (n->>1)::uuid, n->>2, n->>3, (n->>4)::date, (n->>5)::uuid, (n->>6)::int, (n->>7)::date, (n->>8)::jsonb, (n->>9)::jsonb, (n->>10)::boolean,
       'pending', ${at}::timestamptz, ${at}::timestamptz, ${at}::timestamptz
-    from jsonb_array_elements(${JSON.stringify([...rows.values()])}::jsonb) as n
+    from jsonb_array_elements(${JSON.stringify(rows)}::jsonb) as n
     on conflict (customer_id, dedup_key) do nothing`;
 }
