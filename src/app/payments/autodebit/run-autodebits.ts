@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { addDays, type BusinessDate } from '../../../core/calendar/business-date.ts';
 import { currentSlot, DEFAULT_LADDER, ladderSlots, type DebitLadder, type LadderSlot } from '../../../core/payments/debit-ladder.ts';
 import { formatYuan } from '../../../core/money/parse.ts';
@@ -31,7 +32,14 @@ export async function runAutoDebitsOnce(deps: AppDeps, ladder: DebitLadder = DEF
   const now = deps.clock.now();
   const today = await deps.calendar.today();
   await finishInterrupted(deps, now);
-  const agreements = await paymentsDb(deps.db).selectFrom('autodebit_agreements').selectAll().where('status', '=', 'active').orderBy('created_at').execute();
+  // Only agreements with an installment inside its ladder's window today (due, not past grace)
+  // can have a step to take: one query leaves the rest out, instead of two per agreement.
+  // A superset of what dueFor accepts (it also needs something owed), so nothing is missed.
+  const agreements = await paymentsDb(deps.db).selectFrom('autodebit_agreements as a').selectAll('a').where('a.status', '=', 'active')
+    .where(sql<boolean>`exists (select 1 from plans p join installments i on i.customer_id = p.customer_id and i.plan_id = p.id
+      where p.customer_id = a.customer_id and p.status = 'active' and (a.plan_id is null or p.id = a.plan_id)
+        and i.due_date <= ${today}::date and i.due_date + p.grace_days >= ${today}::date)`)
+    .orderBy('a.created_at').execute();
   for (const a of agreements) {
     try { report[await attemptFor(deps, a, now, today, ladder)]++; } catch (e) { deps.log(`autodebit ${a.id}: ${(e as Error).message}`); report.failed++; }
   }
