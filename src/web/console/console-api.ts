@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { Staff } from '../dashboard/staff-auth.ts';
+import { StaffApi } from '../dashboard/staff-api.ts';
 
 export type Answer<T> = { ok: true; status: number; body: T } | { ok: false; status: number; code: string; detail: string };
 
@@ -11,20 +12,16 @@ export type Answer<T> = { ok: true; status: number; body: T } | { ok: false; sta
  * with, so a double click or a resubmitted form moves money once.
  */
 export class ConsoleApi {
-  constructor(private readonly app: FastifyInstance, private readonly staff: Staff, private readonly ip: string) {}
+  private readonly api: StaffApi;
+  constructor(app: FastifyInstance, staff: Staff, ip: string) { this.api = new StaffApi(app, staff, ip); }
 
   get<T = any>(url: string): Promise<Answer<T>> { return this.call<T>('GET', url); }
 
   post<T = any>(url: string, body: object, idempotencyKey?: string): Promise<Answer<T>> { return this.call<T>('POST', url, body, idempotencyKey); }
 
-  private async call<T>(method: 'GET' | 'POST', url: string, body?: object, idempotencyKey?: string): Promise<Answer<T>> {
-    const headers: Record<string, string> = { authorization: `Bearer ${this.staff.key}` };
-    if (idempotencyKey) headers['idempotency-key'] = idempotencyKey;
-    const res = await this.app.inject({ method, url, headers, remoteAddress: this.ip, ...(body ? { payload: body } : {}) });
-    let parsed: any = null;
-    try { parsed = res.json(); } catch { /* not JSON */ }
-    if (res.statusCode >= 200 && res.statusCode < 300) return { ok: true, status: res.statusCode, body: parsed as T };
-    return { ok: false, status: res.statusCode, code: parsed?.code ?? 'unknown', detail: parsed?.detail ?? '' };
+  /** The dashboard's in-process admin call (same headers, same problem+json reading). */
+  private call<T>(method: 'GET' | 'POST', url: string, body?: object, idempotencyKey?: string): Promise<Answer<T>> {
+    return this.api.call<T>(method, url, body, idempotencyKey);
   }
 }
 
