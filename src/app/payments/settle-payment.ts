@@ -84,7 +84,7 @@ async function post(ctx: TxContext, p: PaymentRow, gatewayRef: string): Promise<
  * went to the credit balance: it goes back through the payment that brought it, recorded
  * here and sent by the refund dispatcher ("both are reconciled and the extra is refunded").
  */
-async function refundOverpayment(ctx: TxContext, p: PaymentRow, repaymentId: string): Promise<void> {
+export async function refundOverpayment(ctx: TxContext, p: PaymentRow, repaymentId: string): Promise<void> {
   const r = await ctx.tx.selectFrom('repayments').select('to_credit_balance_fen').where('customer_id', '=', p.customer_id).where('id', '=', repaymentId).executeTakeFirstOrThrow();
   if (r.to_credit_balance_fen <= 0) return;
   await refundToCustomer(ctx, {

@@ -8,6 +8,7 @@ import { getCustomerPayoffQuote } from '../customers/views/payoff-quote.ts';
 import { startPayment } from '../payments/start-payment.ts';
 import { signAgreement } from '../payments/autodebit/agreements.ts';
 import { sandboxOf } from '../payments/gateways.ts';
+import { handleNotifications } from '../payments/handle-notifications.ts';
 import type { RepaymentTarget } from '../servicing/repayment-targets.ts';
 import { execute } from '../execute.ts';
 import type { Actor } from '../context.ts';
@@ -52,17 +53,54 @@ export class Agenda {
   }
 }
 
-export interface ActionEnv { deps: AppDeps; store: SimStore; seed: number; agenda: Agenda; tally: ActionTally }
+export interface ActionEnv {
+  deps: AppDeps; store: SimStore; seed: number; agenda: Agenda; tally: ActionTally;
+  /** Trades paid at the cashier in this round, whose notifications the round delivers together (runCustomerRounds). */
+  paidTrades: string[];
+}
 
-/** A customer's actions for the day, one after another (they share the customer's lock anyway). */
-export async function runCustomerDay(env: ActionEnv, c: SimCustomer, actions: Action[], today: BusinessDate): Promise<void> {
-  for (const a of actions) {
-    switch (a.kind) {
-      case 'buy': await buy(env, c, a.purchase, today); break;
-      case 'pay': await payBill(env, c, a.purchase, a.dueDate); break;
-      case 'payoff': await payOff(env, c, a.purchase, today); break;
-      case 'return': await returnOrder(env, c, a.purchase, a.returnKind, a.percent); break;
+/**
+ * The day's customers act in rounds: in round k every customer with a k-th action does it
+ * (at most `concurrency` at once); then the sandbox's signed notifications for the trades paid
+ * at its cashier in that round are delivered to Fenqi together, as one burst
+ * (handleNotifications: one transaction for the common case). A customer's next action comes
+ * in the next round, so each customer still waits for their payment's result page before
+ * doing anything else, as when each notification was delivered alone. Customers touch only
+ * their own books, so the order between customers within a round changes nothing.
+ */
+export async function runCustomerRounds(env: ActionEnv, day: [number, Action[]][], customers: SimCustomer[], today: BusinessDate, concurrency: number): Promise<void> {
+  const sandbox = sandboxOf(env.deps);
+  if (!sandbox) throw new Error('simulate: the sandbox gateway is off');
+  const rounds = Math.max(0, ...day.map(([, actions]) => actions.length));
+  // The simulator delivers the cashier's notifications itself, a round's at once: the sandbox must not send them a second time.
+  const faults = sandbox.faults;
+  sandbox.faults = { ...faults, lostCallback: true };
+  try {
+    for (let k = 0; k < rounds; k++) {
+      const acting = day.filter(([, actions]) => actions.length > k);
+      await pool(acting, concurrency, ([index, actions]) => runAction(env, customers[index]!, actions[k]!, today));
+      const paid = env.paidTrades.splice(0);
+      const raws = (await Promise.all(paid.map((outTradeNo) => sandbox.notificationFor(outTradeNo)))).filter((r) => r !== null);
+      if (raws.length > 0) await handleNotifications(env.deps, 'sandbox', raws);
     }
+  } finally {
+    sandbox.faults = faults;
+  }
+}
+
+/** Runs `work` over `items` with at most `limit` at once. */
+export async function pool<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => { while (next < items.length) await work(items[next++]!); };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
+async function runAction(env: ActionEnv, c: SimCustomer, a: Action, today: BusinessDate): Promise<void> {
+  switch (a.kind) {
+    case 'buy': await buy(env, c, a.purchase, today); break;
+    case 'pay': await payBill(env, c, a.purchase, a.dueDate); break;
+    case 'payoff': await payOff(env, c, a.purchase, today); break;
+    case 'return': await returnOrder(env, c, a.purchase, a.returnKind, a.percent); break;
   }
 }
 
@@ -122,15 +160,14 @@ async function payOff(env: ActionEnv, c: SimCustomer, purchase: number, today: B
   await payAtCashier(env, c.customerId, { kind: 'payoff', planId }, quote.value.quote.total, 'payoff');
 }
 
-/** The real payment path: start a payment, "pay" at the sandbox cashier; its signed notification settles it. */
+/** The real payment path: start a payment, "pay" at the sandbox cashier; its signed notification, delivered at the end of the round, settles it. */
 async function payAtCashier(env: ActionEnv, customerId: string, target: RepaymentTarget, amount: number, what: string): Promise<void> {
   const sandbox = sandboxOf(env.deps);
   if (!sandbox) throw new Error('simulate: the sandbox gateway is off');
   const started = await startPayment(env.deps, customerActor(customerId), { customerId, target, amount, gateway: 'sandbox' });
   if (!started.ok) { increment(env.tally.rejected, `${what}_${started.error.code}`); return; }
   const outcome = await sandbox.pay(started.value.payment.out_trade_no);
-  // The customer waits for the result page: the signed notification has settled the payment before they do anything else.
-  await sandbox.drain();
+  if (outcome === 'paid') env.paidTrades.push(started.value.payment.out_trade_no);
   if (outcome === 'paid') increment(env.tally.done, what);
   else increment(env.tally.rejected, `${what}_cashier_${outcome}`);
 }

@@ -6,7 +6,7 @@ import { setBusinessDate } from '../../adapters/db/business-calendar.ts';
 import type { ManualClock } from '../ports.ts';
 import type { AppDeps } from '../deps.ts';
 import { sandboxOf } from '../payments/gateways.ts';
-import { Agenda, emptyTally, runCustomerDay, type ActionEnv, type SimCustomer } from './customer-actions.ts';
+import { Agenda, emptyTally, runCustomerRounds, type ActionEnv, type SimCustomer } from './customer-actions.ts';
 import { NoticeCapture } from './capture-notices.ts';
 import { setUpSimStore } from './sim-store.ts';
 import { runBusinessDay, type DayLog } from './business-day.ts';
@@ -62,14 +62,14 @@ export async function runSimulation(deps: AppDeps, clock: ManualClock, capture: 
     customers.push({ script, customerId: null, plans: new Map() });
     for (const p of script.purchases) agenda.add(addDays(o.from, p.day), i, { kind: 'buy', purchase: p });
   }
-  const env: ActionEnv = { deps, store, seed: o.seed, agenda, tally: emptyTally() };
+  const env: ActionEnv = { deps, store, seed: o.seed, agenda, tally: emptyTally(), paidTrades: [] };
   const log: DayLog = { closeErrors: 0, planDays: 0, migration: null, stepMs: o.stepMs ?? {}, ...(o.onStep ? { onStep: o.onStep } : {}) };
   const months: MonthDelinquency[] = [];
   const buckets = DEFAULT_CLOSE_SETTINGS.buckets.map((b) => b.code);
 
   for (let n = 0, date = o.from; date <= to; n++, date = addDays(date, 1)) {
     await runBusinessDay(deps, clock, store, log, date, o.migratePartnersAt, async () => {
-      await pool(agenda.take(date), o.concurrency, ([index, actions]) => runCustomerDay(env, customers[index]!, actions, date));
+      await runCustomerRounds(env, agenda.take(date), customers, date, o.concurrency);
       await sandbox.drain();
     });
     if (date === to || splitDate(addDays(date, 1)).day === 1) months.push(await monthDelinquency(deps.db, date.slice(0, 7), date, buckets));
@@ -107,11 +107,4 @@ export async function runSimulation(deps: AppDeps, clock: ManualClock, capture: 
     invariants,
     ok: invariants.every((i) => i.ok),
   };
-}
-
-/** Runs `work` over `items` with at most `limit` at once. */
-async function pool<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => { while (next < items.length) await work(items[next++]!); };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
