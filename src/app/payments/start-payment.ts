@@ -7,6 +7,7 @@ import { execute, type Idempotency } from '../execute.ts';
 import { createPayment, type CreatePaymentInput } from './create-payment.ts';
 import { gatewayOf } from './gateways.ts';
 import { findCustomerPayment, type PaymentRow } from './payment-store.ts';
+import type { GatewayPayload, PaymentGateway } from './ports.ts';
 
 /** How long a customer has to pay; the gateway order expires with it. */
 export const PAYMENT_TTL_MS = 2 * 3_600_000;
@@ -33,24 +34,33 @@ export async function startPayment(
   const payment = await findCustomerPayment(deps.db, input.customerId, paymentId);
   if (!payment) return err(domainError('payment_not_found', 'no such payment'));
   if (payment.status !== 'created') return ok({ payment, replayed: created.replayed });
-  let payload;
-  try {
-    payload = await gateway.value.createPayment({
-      outTradeNo: payment.out_trade_no, amount: payment.amount_fen, subject: `${SUBJECTS[payment.kind] ?? '分期还款'} Fenqi`,
-      expiresAt: payment.expires_at, notifyUrl: `${deps.config.publicUrl}/v1/payments/notify/${payment.gateway}`,
-      returnUrl: `${deps.config.publicUrl}/v1/payments/return/${payment.out_trade_no}`,
-    });
-  } catch (e) {
-    deps.log(`payment ${payment.id}: ${payment.gateway} create failed: ${(e as Error).message}`);
-    await markFailed(deps, payment, 'gateway unavailable');
-    void gateway.value.closePayment(payment.out_trade_no).catch(() => undefined);
-    return err(domainError('gateway_unavailable', `${payment.gateway} is not answering; nothing was charged. Please try again or choose another way to pay.`));
-  }
+  const payload = await openCashier(deps, gateway.value, payment);
+  if (!payload.ok) return payload;
   const at = deps.clock.now();
-  await runTx(deps.db, (tx) => tx.updateTable('payments').set({ status: 'pending', payload: JSON.stringify(payload), updated_at: at })
+  await runTx(deps.db, (tx) => tx.updateTable('payments').set({ status: 'pending', payload: JSON.stringify(payload.value), updated_at: at })
     .where('customer_id', '=', payment.customer_id).where('id', '=', payment.id).where('status', '=', 'created').execute());
   const fresh = await findCustomerPayment(deps.db, input.customerId, paymentId);
   return ok({ payment: fresh!, replayed: created.replayed });
+}
+
+/**
+ * Step two: the gateway's cashier for a created payment, outside any transaction. If the
+ * gateway cannot be reached the payment is marked failed (the customer never saw a cashier,
+ * so cannot have paid) and the order is closed at the gateway, best effort.
+ */
+export async function openCashier(deps: AppDeps, gateway: PaymentGateway, payment: PaymentRow): Promise<Result<GatewayPayload, DomainError>> {
+  try {
+    return ok(await gateway.createPayment({
+      outTradeNo: payment.out_trade_no, amount: payment.amount_fen, subject: `${SUBJECTS[payment.kind] ?? '分期还款'} Fenqi`,
+      expiresAt: payment.expires_at, notifyUrl: `${deps.config.publicUrl}/v1/payments/notify/${payment.gateway}`,
+      returnUrl: `${deps.config.publicUrl}/v1/payments/return/${payment.out_trade_no}`,
+    }));
+  } catch (e) {
+    deps.log(`payment ${payment.id}: ${payment.gateway} create failed: ${(e as Error).message}`);
+    await markFailed(deps, payment, 'gateway unavailable');
+    void gateway.closePayment(payment.out_trade_no).catch(() => undefined);
+    return err(domainError('gateway_unavailable', `${payment.gateway} is not answering; nothing was charged. Please try again or choose another way to pay.`));
+  }
 }
 
 export async function markFailed(deps: AppDeps, payment: PaymentRow, reason: string, from: ('created' | 'pending')[] = ['created', 'pending']): Promise<boolean> {

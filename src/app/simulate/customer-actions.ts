@@ -5,7 +5,7 @@ import { increment } from '../../core/simulate/report.ts';
 import { createPlan } from '../checkout/create-plan.ts';
 import { returnGoods } from '../checkout/return-goods.ts';
 import { getCustomerPayoffQuote } from '../customers/views/payoff-quote.ts';
-import { startPayment } from '../payments/start-payment.ts';
+import { startPayments } from '../payments/start-payments.ts';
 import { signAgreement } from '../payments/autodebit/agreements.ts';
 import { sandboxOf } from '../payments/gateways.ts';
 import { handleNotifications } from '../payments/handle-notifications.ts';
@@ -53,20 +53,23 @@ export class Agenda {
   }
 }
 
-export interface ActionEnv {
-  deps: AppDeps; store: SimStore; seed: number; agenda: Agenda; tally: ActionTally;
-  /** Trades paid at the cashier in this round, whose notifications the round delivers together (runCustomerRounds). */
-  paidTrades: string[];
-}
+export interface ActionEnv { deps: AppDeps; store: SimStore; seed: number; agenda: Agenda; tally: ActionTally }
+
+/** A payment a customer chose in this round: started, paid at the cashier and settled with the round's others. */
+interface ChosenPayment { customer: number; customerId: string; target: RepaymentTarget; amount: number; what: string }
+
+/** What a round's actions share: what each bill payer owes (read once for the round) and the payments chosen. */
+interface Round { owed: Map<number, number>; payments: ChosenPayment[] }
 
 /**
  * The day's customers act in rounds: in round k every customer with a k-th action does it
- * (at most `concurrency` at once); then the sandbox's signed notifications for the trades paid
- * at its cashier in that round are delivered to Fenqi together, as one burst
- * (handleNotifications: one transaction for the common case). A customer's next action comes
- * in the next round, so each customer still waits for their payment's result page before
- * doing anything else, as when each notification was delivered alone. Customers touch only
- * their own books, so the order between customers within a round changes nothing.
+ * (at most `concurrency` at once). The payments the round's customers choose are then started
+ * together (startPayments: one transaction records them all, the sandbox opens each cashier),
+ * each customer pays at the cashier, and the sandbox's signed notifications for the trades paid
+ * are delivered to Fenqi as one burst (handleNotifications: one transaction for the common
+ * case). A customer's next action comes in the next round, so each customer still sees their
+ * payment's result before doing anything else, as when each payment went through alone.
+ * Customers touch only their own books, so the order between customers in a round changes nothing.
  */
 export async function runCustomerRounds(env: ActionEnv, day: [number, Action[]][], customers: SimCustomer[], today: BusinessDate, concurrency: number): Promise<void> {
   const sandbox = sandboxOf(env.deps);
@@ -77,11 +80,10 @@ export async function runCustomerRounds(env: ActionEnv, day: [number, Action[]][
   sandbox.faults = { ...faults, lostCallback: true };
   try {
     for (let k = 0; k < rounds; k++) {
-      const acting = day.filter(([, actions]) => actions.length > k);
-      await pool(acting, concurrency, ([index, actions]) => runAction(env, customers[index]!, actions[k]!, today));
-      const paid = env.paidTrades.splice(0);
-      const raws = (await Promise.all(paid.map((outTradeNo) => sandbox.notificationFor(outTradeNo)))).filter((r) => r !== null);
-      if (raws.length > 0) await handleNotifications(env.deps, 'sandbox', raws);
+      const acting = day.filter(([, actions]) => actions.length > k).map(([index, actions]) => [index, actions[k]!] as const);
+      const round: Round = { owed: await owedOnBills(env, customers, acting), payments: [] };
+      await pool(acting, concurrency, ([index, action]) => runAction(env, customers[index]!, action, today, round));
+      await payAtCashier(env, round.payments.sort((x, y) => x.customer - y.customer));
     }
   } finally {
     sandbox.faults = faults;
@@ -95,11 +97,32 @@ export async function pool<T>(items: readonly T[], limit: number, work: (item: T
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
-async function runAction(env: ActionEnv, c: SimCustomer, a: Action, today: BusinessDate): Promise<void> {
+/**
+ * 还本期账单: what each of the round's bill payers owes that is due on or before their bill's
+ * due date (active plans), in one read for the round. A customer acts once per round, so
+ * this is what they see when they open their bill.
+ */
+async function owedOnBills(env: ActionEnv, customers: SimCustomer[], acting: readonly (readonly [number, Action])[]): Promise<Map<number, number>> {
+  const bills = acting.flatMap(([index, a]) => {
+    const c = customers[index]!;
+    return a.kind === 'pay' && c.customerId && c.plans.has(a.purchase) ? [{ index, customerId: c.customerId, dueDate: a.dueDate }] : [];
+  });
+  if (bills.length === 0) return new Map();
+  const r = await sql<{ index: number; owed: number }>`
+    select v.index, coalesce(sum((i.principal_fen - i.paid_principal_fen - i.waived_principal_fen) + (i.interest_fen - i.paid_interest_fen - i.waived_interest_fen)
+      + (i.fee_fen - i.paid_fee_fen - i.waived_fee_fen) + (i.penalty_fen - i.paid_penalty_fen - i.waived_penalty_fen)), 0)::bigint as owed
+    from jsonb_to_recordset(${JSON.stringify(bills)}::jsonb) as v("index" int, "customerId" uuid, "dueDate" date)
+    left join plans p on p.customer_id = v."customerId" and p.status = 'active'
+    left join installments i on i.customer_id = p.customer_id and i.plan_id = p.id and i.due_date <= v."dueDate"
+    group by v.index`.execute(env.deps.db);
+  return new Map(r.rows.map((row) => [Number(row.index), Number(row.owed)]));
+}
+
+async function runAction(env: ActionEnv, c: SimCustomer, a: Action, today: BusinessDate, round: Round): Promise<void> {
   switch (a.kind) {
     case 'buy': await buy(env, c, a.purchase, today); break;
-    case 'pay': await payBill(env, c, a.purchase, a.dueDate); break;
-    case 'payoff': await payOff(env, c, a.purchase, today); break;
+    case 'pay': payBill(env, c, a.purchase, a.dueDate, round); break;
+    case 'payoff': await payOff(env, c, a.purchase, today, round); break;
     case 'return': await returnOrder(env, c, a.purchase, a.returnKind, a.percent); break;
   }
 }
@@ -137,39 +160,49 @@ async function buy(env: ActionEnv, c: SimCustomer, p: Purchase, today: BusinessD
   }
 }
 
-/** 还本期账单: everything the customer owes that is due on or before the bill's due date, paid at the sandbox cashier. */
-async function payBill(env: ActionEnv, c: SimCustomer, purchase: number, dueDate: BusinessDate): Promise<void> {
+/** 还本期账单: everything the customer owes that is due on or before the bill's due date (owedOnBills), paid at the sandbox cashier. */
+function payBill(env: ActionEnv, c: SimCustomer, purchase: number, dueDate: BusinessDate, round: Round): void {
   if (!c.customerId || !c.plans.has(purchase)) { increment(env.tally.skipped, 'no_plan'); return; }
-  const owed = await sql<{ owed: number }>`
-    select coalesce(sum((i.principal_fen - i.paid_principal_fen - i.waived_principal_fen) + (i.interest_fen - i.paid_interest_fen - i.waived_interest_fen)
-      + (i.fee_fen - i.paid_fee_fen - i.waived_fee_fen) + (i.penalty_fen - i.paid_penalty_fen - i.waived_penalty_fen)), 0)::bigint as owed
-    from installments i join plans p on p.customer_id = i.customer_id and p.id = i.plan_id
-    where i.customer_id = ${c.customerId} and p.status = 'active' and i.due_date <= ${dueDate}::date`.execute(env.deps.db);
-  const amount = Number(owed.rows[0]!.owed);
+  const amount = round.owed.get(c.script.index) ?? 0;
   if (amount === 0) { increment(env.tally.skipped, 'nothing_owed'); return; }
   // A bill whose due date is still ahead, or the latest overdue one: the customer picks the bill by its date.
-  await payAtCashier(env, c.customerId, { kind: 'bill', dueDate }, amount, 'pay');
+  round.payments.push({ customer: c.script.index, customerId: c.customerId, target: { kind: 'bill', dueDate }, amount, what: 'pay' });
 }
 
-async function payOff(env: ActionEnv, c: SimCustomer, purchase: number, today: BusinessDate): Promise<void> {
+async function payOff(env: ActionEnv, c: SimCustomer, purchase: number, today: BusinessDate, round: Round): Promise<void> {
   const planId = c.plans.get(purchase);
   if (!c.customerId || !planId) { increment(env.tally.skipped, 'no_plan'); return; }
   const quote = await getCustomerPayoffQuote(env.deps.db, c.customerId, planId, today);
   if (!quote.ok) { increment(env.tally.skipped, `payoff_${quote.error.code}`); return; }
   if (quote.value.quote.total === 0) { increment(env.tally.skipped, 'nothing_owed'); return; }
-  await payAtCashier(env, c.customerId, { kind: 'payoff', planId }, quote.value.quote.total, 'payoff');
+  round.payments.push({ customer: c.script.index, customerId: c.customerId, target: { kind: 'payoff', planId }, amount: quote.value.quote.total, what: 'payoff' });
 }
 
-/** The real payment path: start a payment, "pay" at the sandbox cashier; its signed notification, delivered at the end of the round, settles it. */
-async function payAtCashier(env: ActionEnv, customerId: string, target: RepaymentTarget, amount: number, what: string): Promise<void> {
-  const sandbox = sandboxOf(env.deps);
-  if (!sandbox) throw new Error('simulate: the sandbox gateway is off');
-  const started = await startPayment(env.deps, customerActor(customerId), { customerId, target, amount, gateway: 'sandbox' });
-  if (!started.ok) { increment(env.tally.rejected, `${what}_${started.error.code}`); return; }
-  const outcome = await sandbox.pay(started.value.payment.out_trade_no);
-  if (outcome === 'paid') env.paidTrades.push(started.value.payment.out_trade_no);
-  if (outcome === 'paid') increment(env.tally.done, what);
-  else increment(env.tally.rejected, `${what}_cashier_${outcome}`);
+/**
+ * The real payment path for the round's payments: started (startPayments), "paid" at the
+ * sandbox cashier one by one, and settled by the cashier's signed notifications, delivered together.
+ */
+async function payAtCashier(env: ActionEnv, chosen: ChosenPayment[]): Promise<void> {
+  if (chosen.length === 0) return;
+  const sandbox = sandboxOf(env.deps)!;
+  const started = await startPayments(env.deps, chosen.map((p) => ({
+    actor: customerActor(p.customerId), input: { customerId: p.customerId, target: p.target, amount: p.amount, gateway: 'sandbox' as const },
+  })));
+  const paid: string[] = [];
+  for (let i = 0; i < chosen.length; i++) {
+    const { what } = chosen[i]!;
+    const s = started[i]!;
+    if (!s.ok) { increment(env.tally.rejected, `${what}_${s.error.code}`); continue; }
+    const outcome = await sandbox.pay(s.value.out_trade_no);
+    if (outcome === 'paid') { paid.push(s.value.out_trade_no); increment(env.tally.done, what); }
+    else increment(env.tally.rejected, `${what}_cashier_${outcome}`);
+  }
+  const raws = [];
+  for (const outTradeNo of paid) {
+    const raw = await sandbox.notificationFor(outTradeNo);
+    if (raw) raws.push(raw);
+  }
+  if (raws.length > 0) await handleNotifications(env.deps, 'sandbox', raws);
 }
 
 async function returnOrder(env: ActionEnv, c: SimCustomer, purchase: number, kind: 'full' | 'partial', percent: number): Promise<void> {

@@ -62,7 +62,7 @@ export async function runSimulation(deps: AppDeps, clock: ManualClock, capture: 
     customers.push({ script, customerId: null, plans: new Map() });
     for (const p of script.purchases) agenda.add(addDays(o.from, p.day), i, { kind: 'buy', purchase: p });
   }
-  const env: ActionEnv = { deps, store, seed: o.seed, agenda, tally: emptyTally(), paidTrades: [] };
+  const env: ActionEnv = { deps, store, seed: o.seed, agenda, tally: emptyTally() };
   const log: DayLog = { closeErrors: 0, planDays: 0, migration: null, stepMs: o.stepMs ?? {}, ...(o.onStep ? { onStep: o.onStep } : {}) };
   const months: MonthDelinquency[] = [];
   const buckets = DEFAULT_CLOSE_SETTINGS.buckets.map((b) => b.code);

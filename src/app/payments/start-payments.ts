@@ -1,0 +1,69 @@
+import { sql } from 'kysely';
+import type { DomainError } from '../../core/errors.ts';
+import { err, invariant, ok, type Result } from '../../core/result.ts';
+import { runTx } from '../../adapters/db/tx.ts';
+import type { Actor } from '../context.ts';
+import type { AppDeps } from '../deps.ts';
+import { createPayment, type CreatePaymentInput } from './create-payment.ts';
+import { gatewayOf } from './gateways.ts';
+import type { PaymentRow } from './payment-store.ts';
+import { openCashier, PAYMENT_TTL_MS } from './start-payment.ts';
+
+export interface PaymentStart { actor: Actor; input: Omit<CreatePaymentInput, 'ttlMs'> }
+
+/**
+ * startPayment() for a list of customers' payments (no Idempotency-Keys: for callers that
+ * start each payment once, as the simulator does): the same three steps, each done for the
+ * whole list at once. (1) ONE transaction records every payment through createPayment(), in
+ * list order, each with its own actor and audit record; a payment createPayment() refuses
+ * (target not payable, a payment in flight for the same plans, no such customer) gets its
+ * error and has written nothing, because createPayment() decides before it writes. (2) The
+ * gateway is asked for each cashier, outside any transaction (openCashier, which fails a
+ * payment the gateway cannot open). (3) One statement marks the opened ones pending with
+ * their payloads, and one read returns them.
+ *
+ * A list in which a customer appears twice is decided in order, the second seeing the first
+ * (the customer lock is already held), as one-by-one calls would.
+ */
+export async function startPayments(deps: AppDeps, starts: readonly PaymentStart[]): Promise<Result<PaymentRow, DomainError>[]> {
+  if (starts.length === 0) return [];
+  const results: Result<PaymentRow, DomainError>[] = new Array(starts.length);
+  const businessDate = await deps.calendar.today();
+  const created = await runTx(deps.db, async (tx) => {
+    const at = deps.clock.now();
+    const rows: (PaymentRow | null)[] = [];
+    for (let i = 0; i < starts.length; i++) {
+      const { actor, input } = starts[i]!;
+      const gateway = gatewayOf(deps, input.gateway);
+      const r = gateway.ok ? await createPayment({ tx, deps, actor, at, businessDate }, { ...input, ttlMs: PAYMENT_TTL_MS }) : gateway;
+      if (r.ok) rows.push(r.value);
+      else { results[i] = err(r.error); rows.push(null); }
+    }
+    return rows;
+  });
+  const opened: { index: number; row: PaymentRow; payload: unknown }[] = [];
+  for (let i = 0; i < starts.length; i++) {
+    const row = created[i];
+    if (!row) continue;
+    const gateway = gatewayOf(deps, row.gateway);
+    invariant(gateway.ok, 'a payment was created for a configured gateway');
+    const payload = await openCashier(deps, gateway.value, row);
+    if (payload.ok) opened.push({ index: i, row, payload: payload.value });
+    else results[i] = payload;
+  }
+  if (opened.length > 0) {
+    const at = deps.clock.now();
+    const values = JSON.stringify(opened.map((o) => ({ customer_id: o.row.customer_id, id: o.row.id, payload: o.payload })));
+    const fresh = await runTx(deps.db, async (tx) => (await sql<PaymentRow>`
+      update payments p set status = 'pending', payload = v.payload, updated_at = ${at}
+      from jsonb_to_recordset(${values}::jsonb) as v(customer_id uuid, id uuid, payload jsonb)
+      where p.customer_id = v.customer_id and p.id = v.id and p.status = 'created' returning p.*`.execute(tx)).rows);
+    const byId = new Map(fresh.map((p) => [p.id, p]));
+    for (const o of opened) {
+      // Not marked pending only if something else moved it meanwhile (a poller that failed it): return it as it now is, as startPayment's re-read does.
+      const row = byId.get(o.row.id) ?? await deps.db.selectFrom('payments').selectAll().where('customer_id', '=', o.row.customer_id).where('id', '=', o.row.id).executeTakeFirstOrThrow();
+      results[o.index] = ok(row);
+    }
+  }
+  return results;
+}
