@@ -20,6 +20,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import type { AddressInfo } from 'node:net';
 import { openFreshPostgres } from '../../test/support/db.ts';
 import { startTestApp } from '../../test/support/app.ts';
@@ -39,12 +40,25 @@ const seconds = Number(opts.seconds);
 const baseUrl = process.env.FENQI_BENCH_DATABASE_URL ?? DEFAULT_DATABASE_URL;
 const LOAD = fileURLToPath(new URL('./load.ts', import.meta.url));
 
+/**
+ * The server runs here in-process, so it gets the young-generation size `npm start` gives it
+ * (package.json): with V8's default 16 MB semi-space, ~100 KB of garbage per page meant a
+ * scavenge every ~150 pages and pauses of up to 30 ms that every in-flight page waited out.
+ * The load generator gets the same, so its own pauses do not show up as page latency.
+ */
+const YOUNG_GENERATION = '--max-semi-space-size=64';
+if (!process.execArgv.includes(YOUNG_GENERATION) && !(process.env.NODE_OPTIONS ?? '').includes('--max-semi-space-size')) {
+  const child = spawn(process.execPath, [YOUNG_GENERATION, ...process.execArgv, ...process.argv.slice(1)], { stdio: 'inherit' });
+  const code = await new Promise<number>((resolve) => child.on('exit', (c) => resolve(c ?? 1)));
+  process.exit(code);
+}
+
 interface LoadResult { count: number; errors: number; firstError: string; p50: number; p99: number; seconds: number; cpuUs: number }
 function load(job: object): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
     const file = join(tmpdir(), `fenqi-portal-load-${process.pid}.json`);
     writeFileSync(file, JSON.stringify(job));
-    const child = spawn(process.execPath, ['--import', 'tsx', LOAD, `@${file}`], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [YOUNG_GENERATION, '--import', 'tsx', LOAD, `@${file}`], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.on('data', (d) => { out += d; });
     child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').at(-1)!)) : reject(new Error(`load exited ${code}`))));
@@ -91,17 +105,28 @@ try {
     }
     const perPage = pages.reduce((n, p) => n + p.length, 0) / pages.length;
     await load({ kind: 'http', url, path, cookies, clients, seconds: 2 }); // warm-up
+    // Where a slow page's time goes on the server side: event-loop stalls and garbage-collection pauses.
+    const loopDelay = monitorEventLoopDelay({ resolution: 1 });
+    const gc = { count: 0, totalMs: 0, maxMs: 0 };
+    const gcObserver = new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) { gc.count++; gc.totalMs += e.duration; gc.maxMs = Math.max(gc.maxMs, e.duration); }
+    });
+    gcObserver.observe({ entryTypes: ['gc'] });
+    loopDelay.enable();
     const cpu = process.cpuUsage();
     const web = await load({ kind: 'http', url, path, cookies, clients, seconds });
     const used = process.cpuUsage(cpu);
+    loopDelay.disable();
+    gcObserver.disconnect();
+    const loop = { p99: loopDelay.percentile(99) / 1e6, max: loopDelay.max / 1e6 };
     // CPU per page of the server process and of the load generator (the rest of 2 cores × seconds is PostgreSQL and the host).
     const serverCpuMs = (used.user + used.system) / 1000 / Math.max(1, web.count);
     const loadCpuMs = web.cpuUs / 1000 / Math.max(1, web.count);
     const raw = await load({ kind: 'raw', databaseUrl: dbUrl.toString(), pages, clients, seconds });
     const row = { page: path, queriesPerPage: perPage, clients, rps: web.count / seconds, serverCpuMs, loadCpuMs, p50: web.p50, p99: web.p99, errors: web.errors, firstError: web.firstError,
-      rawRps: raw.count / seconds, rawP50: raw.p50, rawP99: raw.p99, rawErrors: raw.errors };
+      rawRps: raw.count / seconds, rawP50: raw.p50, rawP99: raw.p99, rawErrors: raw.errors, loop, gc };
     rows.push(row);
-    log(`${path}: ${perPage.toFixed(1)} statements/page · ${row.rps.toFixed(0)} pages/s p50 ${web.p50.toFixed(1)} ms p99 ${web.p99.toFixed(1)} ms (${web.errors} errors; CPU/page server ${serverCpuMs.toFixed(2)} ms, load ${loadCpuMs.toFixed(2)} ms) · raw peer ${row.rawRps.toFixed(0)}/s p99 ${raw.p99.toFixed(1)} ms`);
+    log(`${path}: ${perPage.toFixed(1)} statements/page · ${row.rps.toFixed(0)} pages/s p50 ${web.p50.toFixed(1)} ms p99 ${web.p99.toFixed(1)} ms (${web.errors} errors; CPU/page server ${serverCpuMs.toFixed(2)} ms, load ${loadCpuMs.toFixed(2)} ms) · raw peer ${row.rawRps.toFixed(0)}/s p99 ${raw.p99.toFixed(1)} ms · server loop delay p99 ${loop.p99.toFixed(1)} ms max ${loop.max.toFixed(1)} ms, GC ${gc.count}× ${gc.totalMs.toFixed(0)} ms (max ${gc.maxMs.toFixed(1)} ms)`);
   }
   const result = { machine: machineInfo(), customers, clients, seconds, rows };
   process.stdout.write(`${JSON.stringify(result, null, opts.json ? 0 : 2)}\n`);
