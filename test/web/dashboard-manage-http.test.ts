@@ -4,6 +4,7 @@ import { testDatabases } from '../support/db.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
 import { seedTestStore, type TestStore } from '../support/store.ts';
 import { createApiKey } from '../../src/app/admin/create-api-key.ts';
+import { staffSignIn } from './support.ts';
 
 /**
  * Managing products, merchants (and their API keys) and partners from the dashboard: an
@@ -16,13 +17,14 @@ for (const target of testDatabases()) {
     let t: TestApp;
     let store: TestStore;
     const keys: Record<'operator' | 'auditor' | 'agent' | 'supervisor', string> = { operator: '', auditor: '', agent: '', supervisor: '' };
+    const sessions: Record<string, string> = {};
     type Res = { status: number; body: string; headers: Record<string, unknown> };
     const get = async (url: string, role: keyof typeof keys): Promise<Res> => {
-      const r = await t.app.inject({ method: 'GET', url, headers: { cookie: `fq_staff=${keys[role]}` } });
+      const r = await t.app.inject({ method: 'GET', url, headers: { cookie: `fq_staff=${sessions[role]}` } });
       return { status: r.statusCode, body: r.body, headers: r.headers };
     };
     const post = async (url: string, fields: Record<string, string>, role: keyof typeof keys): Promise<Res> => {
-      const r = await t.app.inject({ method: 'POST', url, payload: new URLSearchParams(fields).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: `fq_staff=${keys[role]}` } });
+      const r = await t.app.inject({ method: 'POST', url, payload: new URLSearchParams(fields).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: `fq_staff=${sessions[role]}` } });
       return { status: r.statusCode, body: r.body, headers: r.headers };
     };
     /** The form's own fields as the page rendered them (inputs and selected options), for posting it back. */
@@ -45,7 +47,11 @@ for (const target of testDatabases()) {
     before(async () => {
       t = await startTestApp(target, {}, '2026-01-05');
       store = await seedTestStore(t);
-      for (const role of ['operator', 'auditor', 'agent', 'supervisor'] as const) keys[role] = (await t.run((ctx) => createApiKey(ctx, { role, name: `${role} key` }))).token;
+      for (const role of ['operator', 'auditor', 'agent', 'supervisor'] as const) {
+        keys[role] = (await t.run((ctx) => createApiKey(ctx, { role, name: `${role} key` }))).token;
+        // Agents cannot sign in to the dashboard; their console session, carried here, must be refused by role.
+        sessions[role] = await staffSignIn(t, role === 'agent' ? 'console' : 'dashboard', keys[role]);
+      }
     });
     after(async () => { await t.close(); });
 
@@ -251,9 +257,9 @@ for (const target of testDatabases()) {
     });
 
     it('refuses a cross-site management post, and shows the pages in English', async () => {
-      const r = await t.app.inject({ method: 'POST', url: '/dashboard/merchants', payload: 'name=evil', headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: `fq_staff=${keys.operator}`, origin: 'https://evil.example', host: 'localhost' } });
+      const r = await t.app.inject({ method: 'POST', url: '/dashboard/merchants', payload: 'name=evil', headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: `fq_staff=${sessions.operator}`, origin: 'https://evil.example', host: 'localhost' } });
       assert.equal(r.statusCode, 403);
-      const site = await t.app.inject({ method: 'POST', url: '/dashboard/merchants', payload: 'name=evil', headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: `fq_staff=${keys.operator}`, 'sec-fetch-site': 'cross-site' } });
+      const site = await t.app.inject({ method: 'POST', url: '/dashboard/merchants', payload: 'name=evil', headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: `fq_staff=${sessions.operator}`, 'sec-fetch-site': 'cross-site' } });
       assert.equal(site.statusCode, 403);
       assert.equal((await t.deps.db.selectFrom('merchants').select('id').where('name', '=', 'evil').execute()).length, 0);
       const en = await get('/dashboard/products/new?lang=en', 'operator');

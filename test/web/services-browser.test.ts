@@ -10,7 +10,7 @@ import { createApiKey } from '../../src/app/admin/create-api-key.ts';
 import { closeThrough } from '../../src/app/close/close-through.ts';
 import { DEFAULT_CLOSE_SETTINGS } from '../../src/core/close/close-settings.ts';
 import { putInboxMessage } from '../../src/adapters/notify/inbox/inbox-store.ts';
-import { buy, CHROMIUM, CHROMIUM_ARGS, NO_BROWSER, screenshotDir } from './support.ts';
+import { buy, CHROMIUM, CHROMIUM_ARGS, NO_BROWSER, screenshotDir, staffSignIn } from './support.ts';
 
 /**
  * The portal's service pages on a 375-px phone and the operator dashboard on a phone and a
@@ -164,7 +164,7 @@ describe('service pages and the operator dashboard in Chromium', { skip: NO_BROW
     await desk.close();
 
     const small = await browser.newContext({ viewport: { width: 375, height: 812 }, deviceScaleFactor: 2, isMobile: true, locale: 'zh-CN' });
-    await small.addCookies([{ name: 'fq_staff', value: auditorKey, url: `${base}/dashboard` }]);
+    await small.addCookies([{ name: 'fq_staff', value: await staffSignIn(t, 'dashboard', auditorKey), url: `${base}/dashboard` }]);
     const s = await small.newPage();
     await s.goto(`${base}/dashboard`);
     assert.ok(await s.getByRole('img', { name: '在贷本金余额' }).isVisible());

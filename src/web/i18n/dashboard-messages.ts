@@ -4,7 +4,7 @@ import type { Locale } from './locale.ts';
 const zh = {
   title: '运营看板',
   loginTitle: '员工登录',
-  loginLead: '用运营、主管、管理员或审计的 API 密钥登录。密钥只保存在本浏览器的 HttpOnly Cookie 中。',
+  loginLead: '用运营、主管、管理员或审计的 API 密钥登录。浏览器只保存 12 小时有效的登录会话，不保存密钥。',
   keyLabel: 'API 密钥',
   logIn: '登录',
   logOut: '退出',
@@ -105,7 +105,7 @@ type Catalog = typeof zh;
 const en: Catalog = {
   title: 'Operator dashboard',
   loginTitle: 'Staff log in',
-  loginLead: 'Log in with an operator, supervisor, admin or auditor API key. The key is kept only in an HttpOnly cookie in this browser.',
+  loginLead: 'Log in with an operator, supervisor, admin or auditor API key. This browser keeps only a 12-hour session, never the key.',
   keyLabel: 'API key',
   logIn: 'Log in',
   logOut: 'Log out',
