@@ -4,6 +4,7 @@ import { testDatabases } from '../support/db.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
 import { seedTestStore, type TestStore } from '../support/store.ts';
 import { createApiKey } from '../../src/app/admin/create-api-key.ts';
+import { createMerchant } from '../../src/app/admin/create-merchant.ts';
 import { staffSignIn } from './support.ts';
 
 /**
@@ -254,6 +255,17 @@ for (const target of testDatabases()) {
         assert.equal(r.status, 403, `${method} ${url}`);
       }
       assert.equal((await t.deps.db.selectFrom('merchants').select('id').where('name', '=', 'agent tries').execute()).length, 0);
+    });
+
+    it('lists every merchant in the pickers and the list, beyond the API\'s first page of 200', async () => {
+      for (let i = 0; i < 201; i++) await t.run((ctx) => createMerchant(ctx, { name: `Roster shop ${String(i).padStart(3, '0')}` }));
+      const total = (await t.deps.db.selectFrom('merchants').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n;
+      assert.ok(Number(total) > 200);
+      const picker = await get('/dashboard/products/new', 'operator');
+      for (const name of ['Roster shop 000', 'Roster shop 200']) assert.ok(picker.body.includes(name), `product form offers ${name}`);
+      assert.equal((picker.body.match(/name="merchant\.[0-9a-f-]{36}"/g) ?? []).length, Number(total), 'one checkbox per merchant');
+      const listed = await get('/dashboard/merchants', 'operator');
+      for (const name of ['Roster shop 000', 'Roster shop 200']) assert.ok(listed.body.includes(name), `merchant list shows ${name}`);
     });
 
     it('refuses a cross-site management post, and shows the pages in English', async () => {

@@ -51,7 +51,23 @@ export function manageRoutes(app: FastifyInstance, kit: ManageKit): void {
   const back = (to: string, r: StaffAnswer<unknown>) => (r.ok ? `${to}?done=1` : `${to}?err=${encodeURIComponent(r.code)}`);
 
   // ── Products ───────────────────────────────────────────────────────────────
-  const merchantsOf = async (api: StaffApi) => list(await api.call<{ items: any[] }>('GET', '/v1/admin/merchants?limit=200'));
+  /**
+   * Every merchant, page by page: the pickers (products offered, partners' merchants) and the list
+   * must show a store's whole roster, not the API's first page. Bounded at 50 pages (10,000
+   * merchants), beyond which a picker of checkboxes stops being usable anyway.
+   */
+  const merchantsOf = async (api: StaffApi) => {
+    const all: any[] = [];
+    let cursor: string | null = null;
+    for (let page = 0; page < 50; page++) {
+      const r: StaffAnswer<{ items: any[]; nextCursor: string | null }> = await api.call('GET', `/v1/admin/merchants?limit=200${cursor ? `&cursor=${cursor}` : ''}`);
+      if (!r.ok) break;
+      all.push(...r.body.items);
+      cursor = r.body.nextCursor;
+      if (!cursor) break;
+    }
+    return all;
+  };
 
   app.get(dashboardPaths.products, hidden, route(async (x) =>
     sendPage(x.reply, productsPage(x.v, { products: list(await x.api.call('GET', '/v1/admin/products')), ...flash(x) }))));
