@@ -185,6 +185,30 @@ for (const target of testDatabases()) {
       assert.match((await get(`/dashboard/merchants/${merchant.id}`, 'operator')).body, /fee-12/);
     });
 
+    it('creates one merchant and issues one key when a form is sent twice, showing the secret only the first time', async () => {
+      const form = await get('/dashboard/merchants', 'operator');
+      const idem = /action="\/dashboard\/merchants" class="manage" novalidate><input type="hidden" name="idem" value="([0-9a-f-]{36})">/.exec(form.body)?.[1];
+      assert.ok(idem, 'the new-merchant form carries its key');
+      const fields = { idem, name: '双击商店', webhookUrl: 'https://double.example/hooks' };
+      const first = await post('/dashboard/merchants', fields, 'operator');
+      assert.equal(first.status, 201);
+      const second = await post('/dashboard/merchants', fields, 'operator');
+      const merchants = await t.deps.db.selectFrom('merchants').select('id').where('name', '=', '双击商店').execute();
+      assert.equal(merchants.length, 1, 'one merchant');
+      assert.deepEqual([second.status, second.headers.location], [303, `/dashboard/merchants/${merchants[0]!.id}?replayed=1`]);
+      const told = await get(String(second.headers.location), 'operator');
+      assert.match(told.body, /这张表单已经提交过/);
+      assert.doesNotMatch(told.body, /whsec_/);
+
+      const keyIdem = /\/keys" class="manage" novalidate><input type="hidden" name="idem" value="([0-9a-f-]{36})">/.exec(told.body)?.[1];
+      assert.ok(keyIdem, 'the key form carries its key');
+      const issued = await post(`/dashboard/merchants/${merchants[0]!.id}/keys`, { idem: keyIdem, keyName: '收银' }, 'operator');
+      assert.equal(issued.status, 201);
+      const again = await post(`/dashboard/merchants/${merchants[0]!.id}/keys`, { idem: keyIdem, keyName: '收银' }, 'operator');
+      assert.equal(again.status, 303);
+      assert.equal((await t.deps.db.selectFrom('api_keys').select('id').where('merchant_id', '=', merchants[0]!.id).execute()).length, 1, 'one key');
+    });
+
     it('adds a partner with products, quota and co-lending shares, and changes its priority and quota', async () => {
       const form = await get('/dashboard/partners/new', 'operator');
       assert.equal(form.status, 200);
