@@ -4,7 +4,7 @@ import { testDatabases } from '../support/db.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
 import { seedTestStore, sessionFor } from '../support/store.ts';
 import { createApiKey } from '../../src/app/admin/create-api-key.ts';
-import { buy, staffSignIn } from './support.ts';
+import { buy, getPage, postForm, staffSignIn } from './support.ts';
 
 /**
  * The service console: staff sign in with their key; an agent finds a customer by phone and
@@ -19,15 +19,8 @@ for (const target of testDatabases()) {
     const keys: Record<'agent' | 'supervisor' | 'auditor', string> = { agent: '', supervisor: '', auditor: '' };
     let customerCookie: string;
 
-    type Res = { status: number; body: string; headers: Record<string, unknown> };
-    const get = async (url: string, cookie?: string): Promise<Res> => {
-      const r = await t.app.inject({ method: 'GET', url, headers: cookie ? { cookie } : {} });
-      return { status: r.statusCode, body: r.body, headers: r.headers };
-    };
-    const post = async (url: string, fields: Record<string, string>, cookie?: string): Promise<Res> => {
-      const r = await t.app.inject({ method: 'POST', url, payload: new URLSearchParams(fields).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded', ...(cookie ? { cookie } : {}) } });
-      return { status: r.statusCode, body: r.body, headers: r.headers };
-    };
+    const get = (url: string, cookie?: string) => getPage(t, url, cookie);
+    const post = (url: string, fields: Record<string, string>, cookie?: string) => postForm(t, url, fields, cookie);
     const sessions: Record<string, string> = {};
     const as = (role: keyof typeof keys) => `fq_console=${sessions[role]}`;
     const formKey = (page: string) => /name="idem" value="([0-9a-f-]{36})"/.exec(page)?.[1] ?? assert.fail('no idempotency key in the form');

@@ -7,7 +7,7 @@ import { seedTestStore, sessionFor } from '../support/store.ts';
 import { createApiKey } from '../../src/app/admin/create-api-key.ts';
 import { loadDashboard } from '../../src/app/dashboard/load-dashboard.ts';
 import { yuan } from '../../src/web/dashboard/format.ts';
-import { buy, staffSignIn } from './support.ts';
+import { buy, getPage, postForm, staffSignIn } from './support.ts';
 
 /**
  * The operator dashboard: staff log in with their API key; the figures come from set-based
@@ -22,15 +22,8 @@ for (const target of testDatabases()) {
     const keys: Record<'operator' | 'auditor' | 'agent', string> = { operator: '', auditor: '', agent: '' };
     let customerCookie: string;
 
-    type Res = { status: number; body: string; headers: Record<string, unknown> };
-    const get = async (url: string, cookie?: string): Promise<Res> => {
-      const r = await t.app.inject({ method: 'GET', url, headers: cookie ? { cookie } : {} });
-      return { status: r.statusCode, body: r.body, headers: r.headers };
-    };
-    const post = async (url: string, fields: Record<string, string>, cookie?: string): Promise<Res> => {
-      const r = await t.app.inject({ method: 'POST', url, payload: new URLSearchParams(fields).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded', ...(cookie ? { cookie } : {}) } });
-      return { status: r.statusCode, body: r.body, headers: r.headers };
-    };
+    const get = (url: string, cookie?: string) => getPage(t, url, cookie);
+    const post = (url: string, fields: Record<string, string>, cookie?: string) => postForm(t, url, fields, cookie);
     const sessions: Record<string, string> = {};
     const staffCookie = (role: keyof typeof keys) => `fq_staff=${sessions[role]}`;
 

@@ -5,7 +5,7 @@ import { startTestApp, type TestApp } from '../support/app.ts';
 import { seedTestStore, type TestStore } from '../support/store.ts';
 import { createApiKey } from '../../src/app/admin/create-api-key.ts';
 import { createMerchant } from '../../src/app/admin/create-merchant.ts';
-import { staffSignIn } from './support.ts';
+import { getPage, postForm, staffSignIn } from './support.ts';
 
 /**
  * Managing products, merchants (and their API keys) and partners from the dashboard: an
@@ -19,15 +19,8 @@ for (const target of testDatabases()) {
     let store: TestStore;
     const keys: Record<'operator' | 'auditor' | 'agent' | 'supervisor', string> = { operator: '', auditor: '', agent: '', supervisor: '' };
     const sessions: Record<string, string> = {};
-    type Res = { status: number; body: string; headers: Record<string, unknown> };
-    const get = async (url: string, role: keyof typeof keys): Promise<Res> => {
-      const r = await t.app.inject({ method: 'GET', url, headers: { cookie: `fq_staff=${sessions[role]}` } });
-      return { status: r.statusCode, body: r.body, headers: r.headers };
-    };
-    const post = async (url: string, fields: Record<string, string>, role: keyof typeof keys): Promise<Res> => {
-      const r = await t.app.inject({ method: 'POST', url, payload: new URLSearchParams(fields).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: `fq_staff=${sessions[role]}` } });
-      return { status: r.statusCode, body: r.body, headers: r.headers };
-    };
+    const get = (url: string, role: keyof typeof keys) => getPage(t, url, `fq_staff=${sessions[role]}`);
+    const post = (url: string, fields: Record<string, string>, role: keyof typeof keys) => postForm(t, url, fields, `fq_staff=${sessions[role]}`);
     /** The form's own fields as the page rendered them (inputs and selected options), for posting it back. */
     const formFields = (page: string, action: string): Record<string, string> => {
       const form = new RegExp(`<form method="post" action="${action.replace(/[/]/g, '\\/')}"[\\s\\S]*?</form>`).exec(page)?.[0];

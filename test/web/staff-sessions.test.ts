@@ -6,7 +6,7 @@ import { seedTestStore, sessionFor, type TestStore } from '../support/store.ts';
 import { createApiKey } from '../../src/app/admin/create-api-key.ts';
 import { hashToken } from '../../src/adapters/http/auth.ts';
 import { STAFF_SESSION_TTL_MS } from '../../src/app/staff/start-staff-session.ts';
-import { buy, staffSignIn } from './support.ts';
+import { buy, getPage, postForm, staffSignIn } from './support.ts';
 
 /**
  * Staff sessions of the console and the dashboard: the browser holds a session token bound to
@@ -18,9 +18,8 @@ for (const target of testDatabases()) {
     let t: TestApp;
     let store: TestStore;
     const keys: Record<'operator' | 'agent' | 'auditor', { keyId: string; token: string }> = {} as never;
-    const page = async (url: string, cookie: string) => (await t.app.inject({ method: 'GET', url, headers: { cookie } })).statusCode;
-    const signInStatus = async (surface: string, key: string) =>
-      (await t.app.inject({ method: 'POST', url: `/${surface}/login`, payload: new URLSearchParams({ key }).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' } })).statusCode;
+    const page = async (url: string, cookie: string) => (await getPage(t, url, cookie)).status;
+    const signInStatus = async (surface: string, key: string) => (await postForm(t, `/${surface}/login`, { key })).status;
     const sessionRows = async () => t.deps.db.selectFrom('staff_sessions').selectAll().execute();
 
     before(async () => {
@@ -80,15 +79,14 @@ for (const target of testDatabases()) {
     it('ends at sign-out wherever a copy of the cookie is', async () => {
       const token = await staffSignIn(t, 'console', keys.agent.token);
       assert.equal(await page('/console', `fq_console=${token}`), 200);
-      const out = await t.app.inject({ method: 'POST', url: '/console/logout', headers: { cookie: `fq_console=${token}`, 'content-type': 'application/x-www-form-urlencoded' }, payload: '' });
-      assert.equal(out.statusCode, 303);
+      const out = await postForm(t, '/console/logout', {}, `fq_console=${token}`);
+      assert.equal(out.status, 303);
       assert.equal(await page('/console', `fq_console=${token}`), 303);
       assert.equal((await t.api('GET', '/v1/admin/audit-log', { token })).status, 401);
       const audit = await t.deps.db.selectFrom('audit_log').select('actor').where('action', '=', 'staff.sign_out').execute();
       assert.ok(audit.some((a) => a.actor === `staff:${keys.agent.keyId}:agent`));
       // A second sign-out of the ended session is harmless.
-      const again = await t.app.inject({ method: 'POST', url: '/console/logout', headers: { cookie: `fq_console=${token}`, 'content-type': 'application/x-www-form-urlencoded' }, payload: '' });
-      assert.equal(again.statusCode, 303);
+      assert.equal((await postForm(t, '/console/logout', {}, `fq_console=${token}`)).status, 303);
     });
 
     it('ends after twelve hours', async () => {

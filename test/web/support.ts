@@ -45,9 +45,9 @@ export function loginCode(t: TestApp, phone: string): string {
  * the staff session token the cookie carries (the key itself never goes into a cookie).
  */
 export async function staffSignIn(t: TestApp, surface: 'console' | 'dashboard', key: string): Promise<string> {
-  const r = await t.app.inject({ method: 'POST', url: `/${surface}/login`, payload: new URLSearchParams({ key }).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+  const r = await postForm(t, `/${surface}/login`, { key });
   const token = /^fq_(?:console|staff)=(fqt_[^;]+);/.exec(String(r.headers['set-cookie'] ?? ''))?.[1];
-  if (r.statusCode !== 303 || !token) throw new Error(`${surface} sign-in answered ${r.statusCode}`);
+  if (r.status !== 303 || !token) throw new Error(`${surface} sign-in answered ${r.status}`);
   return token;
 }
 
@@ -79,4 +79,18 @@ export async function fullPageShot(p: Page, dir: string, name: string): Promise<
 export async function assertNoSideScroll(p: Page): Promise<void> {
   const width = await p.evaluate(() => document.documentElement.scrollWidth);
   assert.ok(width <= p.viewportSize()!.width, `${p.url()} is ${width}px wide on a ${p.viewportSize()!.width}-px screen`);
+}
+
+export interface PageResponse { status: number; body: string; headers: Record<string, unknown> }
+
+/** GET a server-rendered page in-process, as a browser with these cookies would. */
+export async function getPage(t: TestApp, url: string, cookie?: string): Promise<PageResponse> {
+  const r = await t.app.inject({ method: 'GET', url, headers: cookie ? { cookie } : {} });
+  return { status: r.statusCode, body: r.body, headers: r.headers };
+}
+
+/** POST an HTML form (urlencoded) in-process, as a browser with these cookies would. */
+export async function postForm(t: TestApp, url: string, fields: Record<string, string>, cookie?: string): Promise<PageResponse> {
+  const r = await t.app.inject({ method: 'POST', url, payload: new URLSearchParams(fields).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded', ...(cookie ? { cookie } : {}) } });
+  return { status: r.statusCode, body: r.body, headers: r.headers };
 }
