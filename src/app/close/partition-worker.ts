@@ -6,7 +6,7 @@ import { runTx, type Tx } from '../../adapters/db/tx.ts';
 import type { AppDeps } from '../deps.ts';
 import { closePlans } from './close-plans.ts';
 import { addCounts, type CloseCounts } from './counts.ts';
-import { earnIncomePage, queueUpcoming, type IncomeKey } from './earn-income-step.ts';
+import { earnIncomePage, incomeCursor, queueUpcoming } from './earn-income-step.ts';
 import { overdueCandidates } from './overdue-candidates.ts';
 import { timed } from './phase-timer.ts';
 import type { PlanKey } from './plan-day-store.ts';
@@ -60,9 +60,9 @@ export async function runPartition(deps: AppDeps, part: Claimed, workerId: strin
   const span = part.bucket_to - part.bucket_from + 1;
   while (held && step === 'income') {
     await timed('income', () => runTx(deps.db, async (tx) => {
-      const page = await earnIncomePage(tx, { date, from: part.bucket_from, to: part.bucket_to, after: cursor as IncomeKey | null, limit: o.pageSize, at: deps.clock.now() });
-      const fraction = page.next ? 0.8 * ((page.next[0] - part.bucket_from) / span) : 0.8;
-      await save(tx, page.counts, page.next ? { step: 'income', cursor: page.next } : { step: 'charges', cursor: null }, fraction);
+      const page = await earnIncomePage(tx, { date, from: part.bucket_from, to: part.bucket_to, after: incomeCursor(cursor), limit: o.pageSize, at: deps.clock.now() });
+      const fraction = page.next !== null ? 0.8 * ((page.next - part.bucket_from) / span) : 0.8;
+      await save(tx, page.counts, page.next !== null ? { step: 'income', cursor: page.next } : { step: 'charges', cursor: null }, fraction);
     }));
   }
   if (held && step === 'charges') {

@@ -9,6 +9,7 @@ import { intakeCloseOutbox } from '../notices/close-outbox-intake.ts';
 import { dispatchNotices } from '../notices/dispatch-notices.ts';
 import { runAutoDebitsOnce } from '../payments/autodebit/run-autodebits.ts';
 import { sandboxOf } from '../payments/gateways.ts';
+import { handleNotifications } from '../payments/handle-notifications.ts';
 import { updatePartner } from '../partners/manage-partners.ts';
 import { settlePartnerDay } from '../partners/settle-partner-day.ts';
 import { transferPortfolio } from '../partners/transfer-portfolio.ts';
@@ -57,8 +58,7 @@ export async function runBusinessDay(
   at(clock, date, '10:00');
   await timed(log, 'autoDebit', async () => {
     if (!(await autoDebitDue(deps, date))) return;
-    await runAutoDebitsOnce(deps);
-    await sandboxOf(deps)!.drain();
+    await autoDebitRound(deps);
   });
   at(clock, date, '10:30');
   await timed(log, 'customers', customersAct);
@@ -92,6 +92,33 @@ async function autoDebitDue(deps: AppDeps, date: BusinessDate): Promise<boolean>
     join installments i on i.customer_id = p.customer_id and i.plan_id = p.id
     where a.status = 'active' and i.settled_on is null and i.due_date <= ${date}::date and i.due_date + p.grace_days >= ${date}::date`.execute(deps.db);
   return Number(r.rows[0]!.n) > 0;
+}
+
+/**
+ * The auto-debit round, through runAutoDebitsOnce (each debit settled by the round itself).
+ * The sandbox also notifies every debit it made (a duplicate by then): the simulator delivers
+ * those notifications itself, all of the round's at once after it (handleNotifications), as a
+ * gateway's burst; the sandbox is told not to send them a second time. The round's debits are
+ * the trades the sandbox's own books show paid since the round began.
+ */
+async function autoDebitRound(deps: AppDeps): Promise<void> {
+  const sandbox = sandboxOf(deps)!;
+  const began = deps.clock.now();
+  const faults = sandbox.faults;
+  sandbox.faults = { ...faults, lostCallback: true };
+  try {
+    await runAutoDebitsOnce(deps);
+  } finally {
+    sandbox.faults = faults;
+  }
+  const debited = await deps.db.selectFrom('sandbox_trades').select('out_trade_no').where('status', '=', 'paid')
+    .where('paid_at', '>=', began).where('paid_at', '<=', deps.clock.now()).orderBy('paid_at').orderBy('out_trade_no').execute();
+  const raws = [];
+  for (const t of debited) {
+    const raw = await sandbox.notificationFor(t.out_trade_no);
+    if (raw) raws.push(raw);
+  }
+  if (raws.length > 0) await handleNotifications(deps, 'sandbox', raws);
 }
 
 /**

@@ -74,7 +74,7 @@ interface Round { owed: Map<number, number>; payments: ChosenPayment[] }
 export async function runCustomerRounds(env: ActionEnv, day: [number, Action[]][], customers: SimCustomer[], today: BusinessDate, concurrency: number): Promise<void> {
   const sandbox = sandboxOf(env.deps);
   if (!sandbox) throw new Error('simulate: the sandbox gateway is off');
-  const rounds = Math.max(0, ...day.map(([, actions]) => actions.length));
+  const rounds = day.reduce((most, [, actions]) => Math.max(most, actions.length), 0);
   // The simulator delivers the cashier's notifications itself, a round's at once: the sandbox must not send them a second time.
   const faults = sandbox.faults;
   sandbox.faults = { ...faults, lostCallback: true };
