@@ -1,13 +1,11 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
-import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { testDatabases } from '../support/db.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
 import { seedTestStore, sessionFor } from '../support/store.ts';
 import { createApiKey } from '../../src/app/admin/create-api-key.ts';
-import { buy, CHROMIUM, CHROMIUM_ARGS, NO_BROWSER, screenshotDir } from './support.ts';
+import { buy, DESKTOP, fullPageShot, NO_BROWSER, screenshotDir, serveInChromium } from './support.ts';
 
 /**
  * The agent's day in Chromium: a customer filed "找不到还款入口" (through the API here; the
@@ -23,13 +21,7 @@ describe('the service console in Chromium', { skip: NO_BROWSER }, () => {
   let customerToken: string;
   let ticketId: string;
   const shots = screenshotDir();
-  const shot = async (name: string) => {
-    const size = page.viewportSize()!;
-    const height = await page.evaluate(() => document.documentElement.scrollHeight);
-    await page.setViewportSize({ width: size.width, height: Math.max(size.height, height) });
-    await page.screenshot({ path: join(shots, `${name}.png`) });
-    await page.setViewportSize(size);
-  };
+  const shot = (name: string) => fullPageShot(page, shots, name);
 
   before(async () => {
     t = await startTestApp(testDatabases()[0]!, {}, '2026-01-05');
@@ -41,11 +33,8 @@ describe('the service console in Chromium', { skip: NO_BROWSER }, () => {
     assert.equal(filed.status, 201, JSON.stringify(filed.body));
     ticketId = filed.body.id;
     agentKey = (await t.run((ctx) => createApiKey(ctx, { role: 'agent', name: '客服 小王' }))).token;
-    await t.app.listen({ port: 0, host: '127.0.0.1' });
-    base = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
-    const desk = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
+    ({ base, browser } = await serveInChromium(t));
+    const desk = await browser.newContext(DESKTOP);
     page = await desk.newPage();
   });
   after(async () => {

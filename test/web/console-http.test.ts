@@ -4,7 +4,7 @@ import { testDatabases } from '../support/db.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
 import { seedTestStore, sessionFor } from '../support/store.ts';
 import { createApiKey } from '../../src/app/admin/create-api-key.ts';
-import { buy } from './support.ts';
+import { buy, getPage, postForm, staffSignIn } from './support.ts';
 
 /**
  * The service console: staff sign in with their key; an agent finds a customer by phone and
@@ -19,16 +19,10 @@ for (const target of testDatabases()) {
     const keys: Record<'agent' | 'supervisor' | 'auditor', string> = { agent: '', supervisor: '', auditor: '' };
     let customerCookie: string;
 
-    type Res = { status: number; body: string; headers: Record<string, unknown> };
-    const get = async (url: string, cookie?: string): Promise<Res> => {
-      const r = await t.app.inject({ method: 'GET', url, headers: cookie ? { cookie } : {} });
-      return { status: r.statusCode, body: r.body, headers: r.headers };
-    };
-    const post = async (url: string, fields: Record<string, string>, cookie?: string): Promise<Res> => {
-      const r = await t.app.inject({ method: 'POST', url, payload: new URLSearchParams(fields).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded', ...(cookie ? { cookie } : {}) } });
-      return { status: r.statusCode, body: r.body, headers: r.headers };
-    };
-    const as = (role: keyof typeof keys) => `fq_console=${keys[role]}`;
+    const get = (url: string, cookie?: string) => getPage(t, url, cookie);
+    const post = (url: string, fields: Record<string, string>, cookie?: string) => postForm(t, url, fields, cookie);
+    const sessions: Record<string, string> = {};
+    const as = (role: keyof typeof keys) => `fq_console=${sessions[role]}`;
     const formKey = (page: string) => /name="idem" value="([0-9a-f-]{36})"/.exec(page)?.[1] ?? assert.fail('no idempotency key in the form');
 
     before(async () => {
@@ -37,7 +31,10 @@ for (const target of testDatabases()) {
       plan = await buy(t, store, '13800138000', 'ei-12', '6000.00', 'C-1', 'Xiaomi 15 Pro');
       customerCookie = `fq_session=${await sessionFor(t, plan.customerId)}`;
       for (const role of ['agent', 'supervisor', 'auditor'] as const) keys[role] = (await t.run((ctx) => createApiKey(ctx, { role, name: `${role} key` }))).token;
+      await signInAll();
     });
+    /** Staff sessions last a working day: after the clock jumps a month, everyone signs in again. */
+    const signInAll = async () => { for (const role of ['agent', 'supervisor', 'auditor'] as const) sessions[role] = await staffSignIn(t, 'console', keys[role]); };
     after(async () => { await t.close(); });
 
     it('sends visitors and customers to the staff sign-in; a key signs in with a strict HttpOnly cookie scoped to /console', async () => {
@@ -49,7 +46,9 @@ for (const target of testDatabases()) {
       const ok = await post('/console/login', { key: keys.agent });
       assert.equal(ok.status, 303);
       const cookie = String(ok.headers['set-cookie']);
-      assert.match(cookie, /^fq_console=fqk_/);
+      assert.match(cookie, /^fq_console=fqt_/, 'the cookie carries a staff session, not the key');
+      assert.ok(!cookie.includes(keys.agent));
+      assert.deepEqual([(await get('/console', `fq_console=${keys.agent}`)).status], [303], 'a key pasted into the cookie is no session');
       for (const attr of ['HttpOnly', 'SameSite=Strict', 'Path=/console']) assert.ok(cookie.includes(attr), attr);
       const home = await get('/console', as('agent'));
       assert.equal(home.status, 200);
@@ -75,6 +74,7 @@ for (const target of testDatabases()) {
 
     it('texts a fresh repayment link to the phone on the account', async () => {
       await t.setBusinessDate('2026-02-01');
+      await signInAll();
       const r = await post(`/console/customers/${plan.customerId}/repayment-link`, {}, as('agent'));
       assert.equal(r.status, 303);
       assert.match(String(r.headers.location), /\?ok=link(&d=2026-02-10|_already)/);

@@ -1,13 +1,11 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
-import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { testDatabases } from '../support/db.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
 import { seedTestStore } from '../support/store.ts';
 import { createApiKey } from '../../src/app/admin/create-api-key.ts';
-import { CHROMIUM, CHROMIUM_ARGS, NO_BROWSER, screenshotDir } from './support.ts';
+import { DESKTOP, fullPageShot, NO_BROWSER, screenshotDir, serveInChromium } from './support.ts';
 
 /**
  * An operator at a desktop in Chromium: defines a product (first with an APR above its cap,
@@ -23,24 +21,15 @@ describe('an operator manages products, merchants and partners in the dashboard'
   let operatorKey: string;
   let merchantToken: string;
   const shots = screenshotDir();
-  const shot = async (name: string) => {
-    const size = page.viewportSize()!;
-    const height = await page.evaluate(() => document.documentElement.scrollHeight);
-    await page.setViewportSize({ width: size.width, height: Math.max(size.height, height) });
-    await page.screenshot({ path: join(shots, `${name}.png`) });
-    await page.setViewportSize(size);
-  };
+  const shot = (name: string) => fullPageShot(page, shots, name);
   const main = () => page.locator('main').innerText();
 
   before(async () => {
     t = await startTestApp(testDatabases()[0]!, {}, '2026-01-05');
     await seedTestStore(t);
     operatorKey = (await t.run((ctx) => createApiKey(ctx, { role: 'operator', name: '运营 小张' }))).token;
-    await t.app.listen({ port: 0, host: '127.0.0.1' });
-    base = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
-    const desk = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
+    ({ base, browser } = await serveInChromium(t));
+    const desk = await browser.newContext(DESKTOP);
     page = await desk.newPage();
   });
   after(async () => {

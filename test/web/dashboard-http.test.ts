@@ -7,7 +7,7 @@ import { seedTestStore, sessionFor } from '../support/store.ts';
 import { createApiKey } from '../../src/app/admin/create-api-key.ts';
 import { loadDashboard } from '../../src/app/dashboard/load-dashboard.ts';
 import { yuan } from '../../src/web/dashboard/format.ts';
-import { buy } from './support.ts';
+import { buy, getPage, postForm, staffSignIn } from './support.ts';
 
 /**
  * The operator dashboard: staff log in with their API key; the figures come from set-based
@@ -22,16 +22,10 @@ for (const target of testDatabases()) {
     const keys: Record<'operator' | 'auditor' | 'agent', string> = { operator: '', auditor: '', agent: '' };
     let customerCookie: string;
 
-    type Res = { status: number; body: string; headers: Record<string, unknown> };
-    const get = async (url: string, cookie?: string): Promise<Res> => {
-      const r = await t.app.inject({ method: 'GET', url, headers: cookie ? { cookie } : {} });
-      return { status: r.statusCode, body: r.body, headers: r.headers };
-    };
-    const post = async (url: string, fields: Record<string, string>, cookie?: string): Promise<Res> => {
-      const r = await t.app.inject({ method: 'POST', url, payload: new URLSearchParams(fields).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded', ...(cookie ? { cookie } : {}) } });
-      return { status: r.statusCode, body: r.body, headers: r.headers };
-    };
-    const staffCookie = (role: keyof typeof keys) => `fq_staff=${keys[role]}`;
+    const get = (url: string, cookie?: string) => getPage(t, url, cookie);
+    const post = (url: string, fields: Record<string, string>, cookie?: string) => postForm(t, url, fields, cookie);
+    const sessions: Record<string, string> = {};
+    const staffCookie = (role: keyof typeof keys) => `fq_staff=${sessions[role]}`;
 
     before(async () => {
       t = await startTestApp(target, {}, '2025-12-01');
@@ -45,6 +39,10 @@ for (const target of testDatabases()) {
       const paid = await t.api('POST', '/v1/me/repayments', { token, key: 'pay-d2', body: { kind: 'installment', planId: a.id, installmentNumber: 1, amount: '536.00' } });
       assert.equal(paid.status, 201, JSON.stringify(paid.body));
       for (const role of ['operator', 'auditor', 'agent'] as const) keys[role] = (await t.run((ctx) => createApiKey(ctx, { role, name: `${role} key` }))).token;
+      sessions.operator = await staffSignIn(t, 'dashboard', keys.operator);
+      sessions.auditor = await staffSignIn(t, 'dashboard', keys.auditor);
+      // Agents cannot sign in here; their console session, carried to the dashboard, must be refused by role.
+      sessions.agent = await staffSignIn(t, 'console', keys.agent);
       const entrance = await t.api('POST', '/v1/admin/entrances', {
         token: keys.operator,
         body: { code: 'store-app', kind: 'store_app', name: '商城 App', url: 'https://store.example/pay/{planId}', status: 'open', priority: 10, serves: { partnerIds: [], productIds: [], merchantIds: [] } },
@@ -74,7 +72,9 @@ for (const target of testDatabases()) {
       const auditor = await post('/dashboard/login', { key: keys.auditor });
       assert.equal(auditor.status, 303);
       const cookie = String(auditor.headers['set-cookie']);
-      assert.match(cookie, /^fq_staff=fqk_/);
+      assert.match(cookie, /^fq_staff=fqt_/, 'the cookie carries a staff session, not the key');
+      assert.ok(!cookie.includes(keys.auditor));
+      assert.equal((await get('/dashboard', `fq_staff=${keys.auditor}`)).status, 303, 'a key pasted into the cookie is no session');
       assert.match(cookie, /Path=\/dashboard/);
       assert.match(cookie, /SameSite=Strict/);
       assert.match(cookie, /HttpOnly/);
@@ -157,6 +157,7 @@ for (const target of testDatabases()) {
       const out = await post('/dashboard/logout', {}, staffCookie('operator'));
       assert.equal(out.status, 303);
       assert.match(String(out.headers['set-cookie']), /fq_staff=; Path=\/dashboard; SameSite=Strict; Max-Age=0/);
+      assert.equal((await get('/dashboard', staffCookie('operator'))).status, 303, 'the signed-out session no longer opens the dashboard');
     });
   });
 }

@@ -4,6 +4,8 @@ import { testDatabases } from '../support/db.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
 import { seedTestStore, type TestStore } from '../support/store.ts';
 import { createApiKey } from '../../src/app/admin/create-api-key.ts';
+import { createMerchant } from '../../src/app/admin/create-merchant.ts';
+import { getPage, postForm, staffSignIn } from './support.ts';
 
 /**
  * Managing products, merchants (and their API keys) and partners from the dashboard: an
@@ -16,15 +18,9 @@ for (const target of testDatabases()) {
     let t: TestApp;
     let store: TestStore;
     const keys: Record<'operator' | 'auditor' | 'agent' | 'supervisor', string> = { operator: '', auditor: '', agent: '', supervisor: '' };
-    type Res = { status: number; body: string; headers: Record<string, unknown> };
-    const get = async (url: string, role: keyof typeof keys): Promise<Res> => {
-      const r = await t.app.inject({ method: 'GET', url, headers: { cookie: `fq_staff=${keys[role]}` } });
-      return { status: r.statusCode, body: r.body, headers: r.headers };
-    };
-    const post = async (url: string, fields: Record<string, string>, role: keyof typeof keys): Promise<Res> => {
-      const r = await t.app.inject({ method: 'POST', url, payload: new URLSearchParams(fields).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: `fq_staff=${keys[role]}` } });
-      return { status: r.statusCode, body: r.body, headers: r.headers };
-    };
+    const sessions: Record<string, string> = {};
+    const get = (url: string, role: keyof typeof keys) => getPage(t, url, `fq_staff=${sessions[role]}`);
+    const post = (url: string, fields: Record<string, string>, role: keyof typeof keys) => postForm(t, url, fields, `fq_staff=${sessions[role]}`);
     /** The form's own fields as the page rendered them (inputs and selected options), for posting it back. */
     const formFields = (page: string, action: string): Record<string, string> => {
       const form = new RegExp(`<form method="post" action="${action.replace(/[/]/g, '\\/')}"[\\s\\S]*?</form>`).exec(page)?.[0];
@@ -45,7 +41,11 @@ for (const target of testDatabases()) {
     before(async () => {
       t = await startTestApp(target, {}, '2026-01-05');
       store = await seedTestStore(t);
-      for (const role of ['operator', 'auditor', 'agent', 'supervisor'] as const) keys[role] = (await t.run((ctx) => createApiKey(ctx, { role, name: `${role} key` }))).token;
+      for (const role of ['operator', 'auditor', 'agent', 'supervisor'] as const) {
+        keys[role] = (await t.run((ctx) => createApiKey(ctx, { role, name: `${role} key` }))).token;
+        // Agents cannot sign in to the dashboard; their console session, carried here, must be refused by role.
+        sessions[role] = await staffSignIn(t, role === 'agent' ? 'console' : 'dashboard', keys[role]);
+      }
     });
     after(async () => { await t.close(); });
 
@@ -178,6 +178,30 @@ for (const target of testDatabases()) {
       assert.match((await get(`/dashboard/merchants/${merchant.id}`, 'operator')).body, /fee-12/);
     });
 
+    it('creates one merchant and issues one key when a form is sent twice, showing the secret only the first time', async () => {
+      const form = await get('/dashboard/merchants', 'operator');
+      const idem = /action="\/dashboard\/merchants" class="manage" novalidate><input type="hidden" name="idem" value="([0-9a-f-]{36})">/.exec(form.body)?.[1];
+      assert.ok(idem, 'the new-merchant form carries its key');
+      const fields = { idem, name: '双击商店', webhookUrl: 'https://double.example/hooks' };
+      const first = await post('/dashboard/merchants', fields, 'operator');
+      assert.equal(first.status, 201);
+      const second = await post('/dashboard/merchants', fields, 'operator');
+      const merchants = await t.deps.db.selectFrom('merchants').select('id').where('name', '=', '双击商店').execute();
+      assert.equal(merchants.length, 1, 'one merchant');
+      assert.deepEqual([second.status, second.headers.location], [303, `/dashboard/merchants/${merchants[0]!.id}?replayed=1`]);
+      const told = await get(String(second.headers.location), 'operator');
+      assert.match(told.body, /这张表单已经提交过/);
+      assert.doesNotMatch(told.body, /whsec_/);
+
+      const keyIdem = /\/keys" class="manage" novalidate><input type="hidden" name="idem" value="([0-9a-f-]{36})">/.exec(told.body)?.[1];
+      assert.ok(keyIdem, 'the key form carries its key');
+      const issued = await post(`/dashboard/merchants/${merchants[0]!.id}/keys`, { idem: keyIdem, keyName: '收银' }, 'operator');
+      assert.equal(issued.status, 201);
+      const again = await post(`/dashboard/merchants/${merchants[0]!.id}/keys`, { idem: keyIdem, keyName: '收银' }, 'operator');
+      assert.equal(again.status, 303);
+      assert.equal((await t.deps.db.selectFrom('api_keys').select('id').where('merchant_id', '=', merchants[0]!.id).execute()).length, 1, 'one key');
+    });
+
     it('adds a partner with products, quota and co-lending shares, and changes its priority and quota', async () => {
       const form = await get('/dashboard/partners/new', 'operator');
       assert.equal(form.status, 200);
@@ -250,10 +274,21 @@ for (const target of testDatabases()) {
       assert.equal((await t.deps.db.selectFrom('merchants').select('id').where('name', '=', 'agent tries').execute()).length, 0);
     });
 
+    it('lists every merchant in the pickers and the list, beyond the API\'s first page of 200', async () => {
+      for (let i = 0; i < 201; i++) await t.run((ctx) => createMerchant(ctx, { name: `Roster shop ${String(i).padStart(3, '0')}` }));
+      const total = (await t.deps.db.selectFrom('merchants').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n;
+      assert.ok(Number(total) > 200);
+      const picker = await get('/dashboard/products/new', 'operator');
+      for (const name of ['Roster shop 000', 'Roster shop 200']) assert.ok(picker.body.includes(name), `product form offers ${name}`);
+      assert.equal((picker.body.match(/name="merchant\.[0-9a-f-]{36}"/g) ?? []).length, Number(total), 'one checkbox per merchant');
+      const listed = await get('/dashboard/merchants', 'operator');
+      for (const name of ['Roster shop 000', 'Roster shop 200']) assert.ok(listed.body.includes(name), `merchant list shows ${name}`);
+    });
+
     it('refuses a cross-site management post, and shows the pages in English', async () => {
-      const r = await t.app.inject({ method: 'POST', url: '/dashboard/merchants', payload: 'name=evil', headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: `fq_staff=${keys.operator}`, origin: 'https://evil.example', host: 'localhost' } });
+      const r = await t.app.inject({ method: 'POST', url: '/dashboard/merchants', payload: 'name=evil', headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: `fq_staff=${sessions.operator}`, origin: 'https://evil.example', host: 'localhost' } });
       assert.equal(r.statusCode, 403);
-      const site = await t.app.inject({ method: 'POST', url: '/dashboard/merchants', payload: 'name=evil', headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: `fq_staff=${keys.operator}`, 'sec-fetch-site': 'cross-site' } });
+      const site = await t.app.inject({ method: 'POST', url: '/dashboard/merchants', payload: 'name=evil', headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: `fq_staff=${sessions.operator}`, 'sec-fetch-site': 'cross-site' } });
       assert.equal(site.statusCode, 403);
       assert.equal((await t.deps.db.selectFrom('merchants').select('id').where('name', '=', 'evil').execute()).length, 0);
       const en = await get('/dashboard/products/new?lang=en', 'operator');

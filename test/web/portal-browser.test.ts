@@ -1,12 +1,10 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
-import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { testDatabases } from '../support/db.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
 import { seedTestStore, sessionFor } from '../support/store.ts';
-import { buy, CHROMIUM, CHROMIUM_ARGS, loginCode, NO_BROWSER, screenshotDir } from './support.ts';
+import { assertNoSideScroll, buy, fullPageShot, loginCode, NO_BROWSER, MOBILE, screenshotDir, serveInChromium } from './support.ts';
 
 /**
  * The customer portal in headless Chromium on a 375-px phone screen, against the real server
@@ -26,22 +24,9 @@ describe('customer portal in Chromium (375 px, zh-CN)', { skip: NO_BROWSER }, ()
   let planB: { id: string; customerId: string };
   let planC: { id: string; customerId: string };
   const shots = screenshotDir();
-  /**
-   * The whole page as a phone would show it scrolled through: the window is made as tall as
-   * the page (so the sticky tab bar sits at the bottom, not across the middle), then put back.
-   */
-  const shot = async (name: string, p: Page = page) => {
-    const size = p.viewportSize()!;
-    const height = await p.evaluate(() => document.documentElement.scrollHeight);
-    await p.setViewportSize({ width: size.width, height: Math.max(size.height, height) });
-    await p.screenshot({ path: join(shots, `${name}.png`) });
-    await p.setViewportSize(size);
-  };
+  const shot = (name: string, p: Page = page) => fullPageShot(p, shots, name);
   const text = (p: Page = page) => p.locator('main').innerText();
-  const noSideScroll = async (p: Page = page) => {
-    const width = await p.evaluate(() => document.documentElement.scrollWidth);
-    assert.ok(width <= 375, `${p.url()} is ${width}px wide on a 375-px screen`);
-  };
+  const noSideScroll = (p: Page = page) => assertNoSideScroll(p);
 
   before(async () => {
     t = await startTestApp(testDatabases()[0]!, {}, '2025-12-01');
@@ -52,11 +37,8 @@ describe('customer portal in Chromium (375 px, zh-CN)', { skip: NO_BROWSER }, ()
     await buy(t, store, PHONE_A, 'free-3', '3000.00', 'A-2', 'Redmi Buds 6 Pro');
     planB = await buy(t, store, '13900139002', 'ei-12', '2400.00', 'B-1', 'Xiaomi Watch S4');
     await t.setBusinessDate('2026-02-08');
-    await t.app.listen({ port: 0, host: '127.0.0.1' });
-    base = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
-    phone = await browser.newContext({ viewport: { width: 375, height: 812 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'zh-CN' });
+    ({ base, browser } = await serveInChromium(t));
+    phone = await browser.newContext(MOBILE);
     page = await phone.newPage();
   });
   after(async () => {

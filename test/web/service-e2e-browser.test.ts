@@ -1,13 +1,11 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
-import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { testDatabases } from '../support/db.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
 import { seedTestStore } from '../support/store.ts';
 import { createApiKey } from '../../src/app/admin/create-api-key.ts';
-import { buy, CHROMIUM, CHROMIUM_ARGS, loginCode, NO_BROWSER, screenshotDir } from './support.ts';
+import { assertNoSideScroll, buy, DESKTOP, fullPageShot, loginCode, MOBILE, NO_BROWSER, screenshotDir, serveInChromium } from './support.ts';
 
 /**
  * End to end in Chromium, three people and three front ends against one server: a customer
@@ -27,17 +25,8 @@ describe('a customer files a ticket in the portal and an agent resolves it in th
   let agent: Page;
   let agentKey: string;
   const shots = screenshotDir();
-  const shot = async (p: Page, name: string) => {
-    const size = p.viewportSize()!;
-    const height = await p.evaluate(() => document.documentElement.scrollHeight);
-    await p.setViewportSize({ width: size.width, height: Math.max(size.height, height) });
-    await p.screenshot({ path: join(shots, `${name}.png`) });
-    await p.setViewportSize(size);
-  };
-  const noSideScroll = async (p: Page) => {
-    const width = await p.evaluate(() => document.documentElement.scrollWidth);
-    assert.ok(width <= p.viewportSize()!.width, `${p.url()} is ${width}px wide on a ${p.viewportSize()!.width}-px screen`);
-  };
+  const shot = (p: Page, name: string) => fullPageShot(p, shots, name);
+  const noSideScroll = assertNoSideScroll;
   /** The session the customer's browser holds (HttpOnly: read from the browser context, not the page). */
   const sessionToken = async () => (await phone.cookies()).find((c) => c.name === 'fq_session')!.value;
   const DESCRIPTION = '原来在商城 App 里还款，现在找不到还款入口了，2月10日的账单怎么还？';
@@ -48,12 +37,9 @@ describe('a customer files a ticket in the portal and an agent resolves it in th
     await buy(t, store, PHONE, 'fee-12', '6000.00', 'E2E-1', 'Xiaomi 15 Pro');
     await t.setBusinessDate('2026-02-06');
     agentKey = (await t.run((ctx) => createApiKey(ctx, { role: 'agent', name: '客服 小李' }))).token;
-    await t.app.listen({ port: 0, host: '127.0.0.1' });
-    base = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
-    phone = await browser.newContext({ viewport: { width: 375, height: 812 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'zh-CN' });
-    desk = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
+    ({ base, browser } = await serveInChromium(t));
+    phone = await browser.newContext(MOBILE);
+    desk = await browser.newContext(DESKTOP);
     customer = await phone.newPage();
     agent = await desk.newPage();
   });

@@ -1,7 +1,5 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
-import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { testDatabases } from '../support/db.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
@@ -10,7 +8,7 @@ import { createApiKey } from '../../src/app/admin/create-api-key.ts';
 import { closeThrough } from '../../src/app/close/close-through.ts';
 import { DEFAULT_CLOSE_SETTINGS } from '../../src/core/close/close-settings.ts';
 import { putInboxMessage } from '../../src/adapters/notify/inbox/inbox-store.ts';
-import { buy, CHROMIUM, CHROMIUM_ARGS, NO_BROWSER, screenshotDir } from './support.ts';
+import { assertNoSideScroll, buy, DESKTOP, fullPageShot, NO_BROWSER, MOBILE, screenshotDir, serveInChromium, staffSignIn } from './support.ts';
 
 /**
  * The portal's service pages on a 375-px phone and the operator dashboard on a phone and a
@@ -28,17 +26,8 @@ describe('service pages and the operator dashboard in Chromium', { skip: NO_BROW
   let auditorKey: string;
   let planA: { id: string; customerId: string };
   const shots = screenshotDir();
-  const shot = async (name: string, p: Page = page) => {
-    const size = p.viewportSize()!;
-    const height = await p.evaluate(() => document.documentElement.scrollHeight);
-    await p.setViewportSize({ width: size.width, height: Math.max(size.height, height) });
-    await p.screenshot({ path: join(shots, `${name}.png`) });
-    await p.setViewportSize(size);
-  };
-  const noSideScroll = async (p: Page = page) => {
-    const width = await p.evaluate(() => document.documentElement.scrollWidth);
-    assert.ok(width <= p.viewportSize()!.width, `${p.url()} is ${width}px wide on a ${p.viewportSize()!.width}-px screen`);
-  };
+  const shot = (name: string, p: Page = page) => fullPageShot(p, shots, name);
+  const noSideScroll = (p: Page = page) => assertNoSideScroll(p);
   const text = (p: Page = page) => p.locator('main').innerText();
 
   before(async () => {
@@ -82,11 +71,8 @@ describe('service pages and the operator dashboard in Chromium', { skip: NO_BROW
     assert.equal((await t.api('POST', '/v1/admin/entrances/store-app/status', { token: operatorKey, body: { status: 'closed', reason: 'store app retired' } })).status, 200);
     t.clock.set(new Date('2026-02-08T02:02:00Z'));
 
-    await t.app.listen({ port: 0, host: '127.0.0.1' });
-    base = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
-    phone = await browser.newContext({ viewport: { width: 375, height: 812 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'zh-CN' });
+    ({ base, browser } = await serveInChromium(t));
+    phone = await browser.newContext(MOBILE);
     await phone.addCookies([{ name: 'fq_session', value: tokenA, url: `${base}/portal` }]);
     page = await phone.newPage();
   });
@@ -140,7 +126,7 @@ describe('service pages and the operator dashboard in Chromium', { skip: NO_BROW
   });
 
   it('shows the operator the dashboard charts on a desktop, and on a phone without sideways scrolling', async () => {
-    const desk = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
+    const desk = await browser.newContext(DESKTOP);
     const d = await desk.newPage();
     await d.goto(`${base}/dashboard`);
     assert.equal(new URL(d.url()).pathname, '/dashboard/login');
@@ -164,7 +150,7 @@ describe('service pages and the operator dashboard in Chromium', { skip: NO_BROW
     await desk.close();
 
     const small = await browser.newContext({ viewport: { width: 375, height: 812 }, deviceScaleFactor: 2, isMobile: true, locale: 'zh-CN' });
-    await small.addCookies([{ name: 'fq_staff', value: auditorKey, url: `${base}/dashboard` }]);
+    await small.addCookies([{ name: 'fq_staff', value: await staffSignIn(t, 'dashboard', auditorKey), url: `${base}/dashboard` }]);
     const s = await small.newPage();
     await s.goto(`${base}/dashboard`);
     assert.ok(await s.getByRole('img', { name: '在贷本金余额' }).isVisible());

@@ -92,6 +92,11 @@ export interface OtpCodesTable {
   id: string; phone_hash: string; code_hash: string; purpose: string; attempts: Generated<number>; expires_at: Timestamp;
   used_at: Timestamp | null; ip: string | null; created_at: Timestamp;
 }
+/** Staff sessions (migration 0021): the console's and dashboard's sign-in, bound to an API key. */
+export interface StaffSessionsTable {
+  token_hash: string; api_key_id: string; surface: 'console' | 'dashboard'; ip: string | null; created_at: Timestamp; expires_at: Timestamp; revoked_at: Timestamp | null;
+}
+
 export interface SessionsTable {
   token_hash: string; customer_id: string; created_at: Timestamp; expires_at: Timestamp; reauthenticated_at: Timestamp | null; revoked_at: Timestamp | null;
 }
@@ -223,7 +228,7 @@ export interface Database {
   credit_lines: CreditLinesTable; plans: PlansTable; merchant_orders: MerchantOrdersTable; installments: InstallmentsTable;
   repayments: RepaymentsTable; allocations: AllocationsTable; waivers: WaiversTable; refunds: RefundsTable; returns: ReturnsTable; schedule_history: ScheduleHistoryTable; journal_entries: JournalEntriesTable; postings: PostingsTable;
   idempotency_keys: IdempotencyKeysTable; audit_log: AuditLogTable; events: EventsTable; webhook_deliveries: WebhookDeliveriesTable;
-  otp_codes: OtpCodesTable; sessions: SessionsTable;
+  otp_codes: OtpCodesTable; sessions: SessionsTable; staff_sessions: StaffSessionsTable;
   close_runs: CloseRunsTable; close_partitions: ClosePartitionsTable; close_accruals: CloseAccrualsTable; close_errors: CloseErrorsTable; close_outbox: CloseOutboxTable;
   payments: PaymentsTable; payment_orders: PaymentOrdersTable; payment_notifications: PaymentNotificationsTable; alerts: AlertsTable;
   sandbox_trades: SandboxTradesTable; sandbox_refunds: SandboxRefundsTable; sandbox_agreements: SandboxAgreementsTable;

@@ -9,7 +9,7 @@ export type StaffRole = 'admin' | 'operator' | 'agent' | 'supervisor' | 'auditor
 
 export type Principal =
   | { kind: 'merchant'; merchantId: string; keyId: string }
-  | { kind: 'staff'; role: StaffRole; keyId: string }
+  | { kind: 'staff'; role: StaffRole; keyId: string; sessionHash?: string }
   | { kind: 'customer'; customerId: string; tokenHash: string };
 
 declare module 'fastify' {
@@ -18,6 +18,8 @@ declare module 'fastify' {
 
 export const API_KEY_PREFIX = 'fqk_';
 export const SESSION_PREFIX = 'fqs_';
+/** Staff sessions of the console and the dashboard (app/staff/start-staff-session.ts): the key stays out of the browser. */
+export const STAFF_SESSION_PREFIX = 'fqt_';
 
 export const hashToken = (token: string): string => createHash('sha256').update(token).digest('hex');
 /** 32 random bytes: unguessable, so a plain SHA-256 is enough to store it (no slow hash needed). */
@@ -29,7 +31,7 @@ function bearer(req: FastifyRequest): string | null {
   return header.slice(7).trim() || null;
 }
 
-/** Resolves the bearer token to a principal (API key or customer session), or null. */
+/** Resolves the bearer token to a principal (API key, staff session or customer session), or null. */
 export async function authenticate(deps: AppDeps, req: FastifyRequest): Promise<Principal | null> {
   const token = bearer(req);
   if (!token) return null;
@@ -40,6 +42,13 @@ export async function authenticate(deps: AppDeps, req: FastifyRequest): Promise<
     if (!key) return null;
     if (key.role === 'merchant' && key.merchant_id) return { kind: 'merchant', merchantId: key.merchant_id, keyId: key.id };
     return { kind: 'staff', role: key.role as StaffRole, keyId: key.id };
+  }
+  if (token.startsWith(STAFF_SESSION_PREFIX)) {
+    // A staff session acts as the key it was opened with, and only while that key is not revoked.
+    const s = await deps.db.selectFrom('staff_sessions as s').innerJoin('api_keys as k', 'k.id', 's.api_key_id').select(['k.id', 'k.role'])
+      .where('s.token_hash', '=', tokenHash).where('s.revoked_at', 'is', null).where('s.expires_at', '>', deps.clock.now())
+      .where('k.revoked_at', 'is', null).where('k.role', '!=', 'merchant').executeTakeFirst();
+    return s ? { kind: 'staff', role: s.role as StaffRole, keyId: s.id, sessionHash: tokenHash } : null;
   }
   if (token.startsWith(SESSION_PREFIX)) {
     const now = deps.clock.now();

@@ -13,8 +13,14 @@ export interface RunOptions<T> {
   requireIdempotencyKey?: boolean;
   /** Status for a fresh success (201 for creations). */
   status?: number;
-  /** The response body; a retry with the same key gets this exact body back. */
+  /** The response body; a retry with the same key gets this exact body back, unless `replay` is given. */
   respond: (value: T) => unknown;
+  /**
+   * What is stored for a retry with the same key, when it must differ from the first answer: a
+   * secret shown once (a webhook secret, an API key's token) is never written to the
+   * idempotency store, so the retry learns that the thing exists but not its secret.
+   */
+  replay?: (value: T) => unknown;
 }
 
 /**
@@ -34,7 +40,7 @@ export async function runUseCase<T>(
   const status = options.status ?? 200;
   const result = await execute(deps, actorOf(principal, req.ip), work, {
     ...(key ? { idempotency: { scope: scopeOf(principal), key, fingerprint: fingerprint([req.method, req.routeOptions.url, req.params, req.body]) } } : {}),
-    respond: (value) => ({ status, body: options.respond(value) }),
+    respond: (value) => ({ status, body: (options.replay ?? options.respond)(value) }),
   });
   if (!result.ok) return sendProblem(reply, result.error);
   if (result.replayed) return reply.code(result.response.status).header('idempotent-replayed', 'true').send(result.response.body);

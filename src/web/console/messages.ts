@@ -3,7 +3,7 @@ import type { Locale } from '../i18n/locale.ts';
 /** The console's words, Chinese first (the agents' working language), English to match key for key. */
 const zh = {
   title: 'Fenqi 客服工作台',
-  loginTitle: '员工登录', loginLead: '使用您的员工 API 密钥登录。密钥只保存在本浏览器的 HttpOnly Cookie 中，12 小时后失效。', keyLabel: 'API 密钥', logIn: '登录', logOut: '退出',
+  loginTitle: '员工登录', loginLead: '使用您的员工 API 密钥登录。浏览器只保存 12 小时有效的登录会话，不保存密钥；退出登录或密钥被吊销后立即失效。', keyLabel: 'API 密钥', logIn: '登录', logOut: '退出',
   badKey: '密钥无效或已吊销。', notAllowed: '您的角色不能使用客服工作台。',
   navHome: '查找客户', navTickets: '工单', navCollections: '催收', navApprovals: '审批',
   roleIs: (role: string) => `角色：${role}`,
@@ -39,7 +39,7 @@ const zh = {
 
 const en: typeof zh = {
   title: 'Fenqi service console',
-  loginTitle: 'Staff sign-in', loginLead: 'Sign in with your staff API key. It is kept only in this browser, in an HttpOnly cookie, for 12 hours.', keyLabel: 'API key', logIn: 'Sign in', logOut: 'Sign out',
+  loginTitle: 'Staff sign-in', loginLead: 'Sign in with your staff API key. This browser keeps only a 12-hour session, never the key; signing out or revoking the key ends it at once.', keyLabel: 'API key', logIn: 'Sign in', logOut: 'Sign out',
   badKey: 'That key is not valid or was revoked.', notAllowed: 'Your role cannot use the service console.',
   navHome: 'Find a customer', navTickets: 'Tickets', navCollections: 'Collections', navApprovals: 'Approvals',
   roleIs: (role: string) => `Role: ${role}`,

@@ -2,7 +2,9 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppDeps } from '../../app/deps.ts';
 import { isUuid } from '../api-client.ts';
 import { readCookies, serializeCookie, setCookie } from '../cookies.ts';
-import { staffByKey, type Staff } from '../dashboard/staff-auth.ts';
+import type { Staff } from '../dashboard/staff-auth.ts';
+import { signInStaff, signOutStaff } from '../staff-sessions.ts';
+import { STAFF_SESSION_TTL_MS } from '../../app/staff/start-staff-session.ts';
 import { LANG_COOKIE, pickLocale } from '../i18n/locale.ts';
 import { secureCookies, seeOther, sendPage } from '../request-context.ts';
 import { ConsoleApi, newFormKey, type Answer } from './console-api.ts';
@@ -74,14 +76,14 @@ export const consoleRoutes = (deps: AppDeps, css: readonly string[]) => async (a
   app.get(consolePaths.login, hidden, async (req, reply) => sendPage(reply, consoleLoginPage(viewOf(req, reply, null))));
   app.post(consolePaths.login, hidden, async (req, reply) => {
     const key = (((req.body ?? {}) as Form).key ?? '').trim();
-    const staff = await staffByKey(deps, key);
+    const signIn = await signInStaff(deps, req, key, 'console', CONSOLE_ROLES);
     const v = viewOf(req, reply, null, consolePaths.login);
-    if (!staff) return sendPage(reply, consoleLoginPage(v, v.c.badKey), 401);
-    if (!CONSOLE_ROLES.includes(staff.role)) return sendPage(reply, consoleLoginPage(v, v.c.notAllowed), 403);
-    setCookie(reply, staffCookie(key, 12 * 3600));
+    if (!signIn.ok) return signIn.code === 'forbidden' ? sendPage(reply, consoleLoginPage(v, v.c.notAllowed), 403) : sendPage(reply, consoleLoginPage(v, v.c.badKey), 401);
+    setCookie(reply, staffCookie(signIn.session.token, STAFF_SESSION_TTL_MS / 1000));
     return seeOther(reply, consolePaths.home);
   });
-  app.post(consolePaths.logout, hidden, async (_req, reply) => {
+  app.post(consolePaths.logout, hidden, async (req, reply) => {
+    await signOutStaff(deps, req, readCookies(req)[CONSOLE_COOKIE]);
     setCookie(reply, staffCookie('', 0));
     return seeOther(reply, consolePaths.login);
   });

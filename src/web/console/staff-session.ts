@@ -2,14 +2,15 @@ import type { FastifyRequest } from 'fastify';
 import type { AppDeps } from '../../app/deps.ts';
 import type { StaffRole } from '../../adapters/http/auth.ts';
 import { readCookies } from '../cookies.ts';
-import { staffByKey, type Staff } from '../dashboard/staff-auth.ts';
+import type { Staff } from '../dashboard/staff-auth.ts';
+import { staffBySession } from '../staff-sessions.ts';
 
 /**
- * Staff sign in to the console with their API key, kept in an HttpOnly, SameSite=Strict
- * cookie scoped to /console — its own cookie, so signing out of the dashboard does not sign
- * an agent out mid-call, and neither cookie is sent to the other's pages. The key is checked
- * on every request by the API's own authenticate() (through staffByKey), so a revoked key
- * stops at once and a role means here what it means on the API.
+ * The console's staff session (web/staff-sessions.ts) lives in its own HttpOnly,
+ * SameSite=Strict cookie scoped to /console, so signing out of the dashboard does not sign an
+ * agent out mid-call, and neither cookie is sent to the other's pages. The session is checked
+ * on every request by the API's own authenticate(), so a revoked key stops at once and a role
+ * means here what it means on the API.
  */
 export const CONSOLE_COOKIE = 'fq_console';
 
@@ -19,8 +20,8 @@ export const CONSOLE_ROLES: readonly StaffRole[] = ['admin', 'agent', 'superviso
 export const ACTING_ROLES: readonly StaffRole[] = ['admin', 'agent', 'supervisor'];
 
 export async function consoleStaffOf(deps: AppDeps, req: FastifyRequest): Promise<Staff | null> {
-  const key = readCookies(req)[CONSOLE_COOKIE];
-  return key ? staffByKey(deps, key) : null;
+  const token = readCookies(req)[CONSOLE_COOKIE];
+  return token ? staffBySession(deps, token) : null;
 }
 
 export const mayAct = (staff: Staff): boolean => ACTING_ROLES.includes(staff.role);

@@ -46,12 +46,29 @@ export function manageRoutes(app: FastifyInstance, kit: ManageKit): void {
     const q = x.req.query as Values;
     if (q.err) return { error: x.v.d.refused(x.v.d.problem[q.err] ?? q.err.slice(0, 60)) };
     if (q.apr && /^\d{1,4}(\.\d{1,4})?$/.test(q.apr)) return { notice: x.v.d.sampleApr(q.apr) };
+    if (q.replayed) return { notice: x.v.d.alreadySubmitted };
     return q.done ? { notice: x.v.d.done } : {};
   };
   const back = (to: string, r: StaffAnswer<unknown>) => (r.ok ? `${to}?done=1` : `${to}?err=${encodeURIComponent(r.code)}`);
 
   // ── Products ───────────────────────────────────────────────────────────────
-  const merchantsOf = async (api: StaffApi) => list(await api.call<{ items: any[] }>('GET', '/v1/admin/merchants?limit=200'));
+  /**
+   * Every merchant, page by page: the pickers (products offered, partners' merchants) and the list
+   * must show a store's whole roster, not the API's first page. Bounded at 50 pages (10,000
+   * merchants), beyond which a picker of checkboxes stops being usable anyway.
+   */
+  const merchantsOf = async (api: StaffApi) => {
+    const all: any[] = [];
+    let cursor: string | null = null;
+    for (let page = 0; page < 50; page++) {
+      const r: StaffAnswer<{ items: any[]; nextCursor: string | null }> = await api.call('GET', `/v1/admin/merchants?limit=200${cursor ? `&cursor=${cursor}` : ''}`);
+      if (!r.ok) break;
+      all.push(...r.body.items);
+      cursor = r.body.nextCursor;
+      if (!cursor) break;
+    }
+    return all;
+  };
 
   app.get(dashboardPaths.products, hidden, route(async (x) =>
     sendPage(x.reply, productsPage(x.v, { products: list(await x.api.call('GET', '/v1/admin/products')), ...flash(x) }))));
@@ -117,11 +134,16 @@ export function manageRoutes(app: FastifyInstance, kit: ManageKit): void {
     sendPage(x.reply, merchantsPage(x.v, { merchants: await merchantsOf(x.api), state, ...(notice ? { notice } : {}) }), status);
   app.get(dashboardPaths.merchants, hidden, route(async (x) => merchantList(x, freshState(), 200, flash(x).notice)));
 
-  /** The new merchant's webhook secret is in this answer only (no Idempotency-Key: a stored response would keep the secret). */
+  /**
+   * The new merchant's webhook secret is in the first answer only. The form's key makes a double
+   * submit create one merchant: the API answers the retry without the secret (it never stores it),
+   * and the page says the form was already sent.
+   */
   app.post(dashboardPaths.merchants, hidden, route(async (x) => {
     const webhookUrl = given(x.form, 'webhookUrl');
-    const r = await x.api.call<{ merchantId: string; name: string; webhookSecret: string }>('POST', '/v1/admin/merchants', { name: given(x.form, 'name') ?? '', ...(webhookUrl ? { webhookUrl } : {}) });
+    const r = await x.api.call<{ merchantId: string; name: string; webhookSecret: string | null }>('POST', '/v1/admin/merchants', { name: given(x.form, 'name') ?? '', ...(webhookUrl ? { webhookUrl } : {}) }, formKeyOf(x.form));
     if (!r.ok) return merchantList(x, { values: x.form, formKey: randomUUID(), error: toFieldError(x.v.d, r, MERCHANT_FIELDS) }, r.status);
+    if (r.body.webhookSecret === null) return seeOther(x.reply, `${dashboardPaths.merchant(r.body.merchantId)}?replayed=1`);
     return sendPage(x.reply, secretOncePage(x.v, { title: x.v.d.merchantCreated, label: x.v.d.webhookSecret, secret: r.body.webhookSecret, merchantId: r.body.merchantId, merchantName: r.body.name }), 201);
   }));
 
@@ -154,14 +176,15 @@ export function manageRoutes(app: FastifyInstance, kit: ManageKit): void {
     return r.ok ? seeOther(x.reply, back(dashboardPaths.merchant(id), r)) : refused(x, r, dashboardPaths.merchant(id));
   }));
 
-  /** A merchant API key: the token is in this answer only; the API stores its hash and takes no Idempotency-Key for it. */
+  /** A merchant API key: the token is in the first answer only; a double submit issues one key (as for merchants). */
   app.post(`${DASHBOARD}/merchants/:merchantId/keys`, hidden, route(async (x) => {
     const id = x.params.merchantId!;
-    const r = await x.api.call<{ token: string }>('POST', '/v1/admin/api-keys', { role: 'merchant', merchantId: id, name: given(x.form, 'keyName') ?? '' });
+    const r = await x.api.call<{ token: string | null }>('POST', '/v1/admin/api-keys', { role: 'merchant', merchantId: id, name: given(x.form, 'keyName') ?? '' }, formKeyOf(x.form));
     if (!r.ok) {
       const error = toFieldError(x.v.d, { ...r, ...(r.field === 'name' ? { field: 'keyName' } : {}) }, KEY_FIELDS);
       return merchantDetail(x, id, { keyForm: { values: x.form, formKey: randomUUID(), error } }, r.status);
     }
+    if (r.body.token === null) return seeOther(x.reply, `${dashboardPaths.merchant(id)}?replayed=1`);
     const m = await x.api.call<{ name: string }>('GET', `/v1/admin/merchants/${id}`);
     return sendPage(x.reply, secretOncePage(x.v, { title: x.v.d.keyIssued, label: x.v.d.token, secret: r.body.token, merchantId: id, merchantName: m.ok ? m.body.name : x.v.d.merchantsTitle }), 201);
   }));

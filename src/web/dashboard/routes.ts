@@ -13,7 +13,9 @@ import { overviewPage } from './pages/overview.ts';
 import { manageRoutes } from './manage-routes.ts';
 import { dashboardPaths } from './paths.ts';
 import { StaffApi } from './staff-api.ts';
-import { DASHBOARD, STAFF_COOKIE, staffByKey, staffOf, VIEW_ROLES, type Staff } from './staff-auth.ts';
+import { DASHBOARD, STAFF_COOKIE, staffOf, VIEW_ROLES, type Staff } from './staff-auth.ts';
+import { signInStaff, signOutStaff } from '../staff-sessions.ts';
+import { STAFF_SESSION_TTL_MS } from '../../app/staff/start-staff-session.ts';
 
 type Form = Record<string, string | undefined>;
 type StaffHandler = (v: DashboardView, staff: Staff, req: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply>;
@@ -50,16 +52,15 @@ export const dashboardRoutes = (deps: AppDeps, css: string[]) => async (app: Fas
 
   app.post(dashboardPaths.login, hidden, async (req, reply) => {
     const key = (((req.body ?? {}) as Form).key ?? '').trim();
-    const staff = await staffByKey(deps, key);
+    const signIn = await signInStaff(deps, req, key, 'dashboard', VIEW_ROLES);
     const v = viewOf(req, reply, null, dashboardPaths.login);
-    if (!staff) return sendPage(reply, staffLoginPage(v, v.d.badKey), 401);
-    if (!VIEW_ROLES.includes(staff.role)) return sendPage(reply, staffLoginPage(v, v.d.notAllowed), 403);
-    // A working day, not a month: a key left in a shared browser does not stay open for long.
-    setCookie(reply, staffCookie(key, 12 * 3600));
+    if (!signIn.ok) return signIn.code === 'forbidden' ? sendPage(reply, staffLoginPage(v, v.d.notAllowed), 403) : sendPage(reply, staffLoginPage(v, v.d.badKey), 401);
+    setCookie(reply, staffCookie(signIn.session.token, STAFF_SESSION_TTL_MS / 1000));
     return seeOther(reply, dashboardPaths.home);
   });
 
-  app.post(dashboardPaths.logout, hidden, async (_req, reply) => {
+  app.post(dashboardPaths.logout, hidden, async (req, reply) => {
+    await signOutStaff(deps, req, readCookies(req)[STAFF_COOKIE]);
     setCookie(reply, staffCookie('', 0));
     return seeOther(reply, dashboardPaths.login);
   });

@@ -16,7 +16,7 @@ export class StaffApi {
 
   /** Any admin call; `idempotencyKey` is the key the form was rendered with, so a double submit writes once. */
   async call<T = any>(method: Method, url: string, body?: object, idempotencyKey?: string): Promise<StaffAnswer<T>> {
-    const headers: Record<string, string> = { authorization: `Bearer ${this.staff.key}` };
+    const headers: Record<string, string> = { authorization: `Bearer ${this.staff.token}` };
     if (idempotencyKey) headers['idempotency-key'] = idempotencyKey;
     const res = await this.app.inject({ method, url, headers, remoteAddress: this.ip, ...(body ? { payload: body } : {}) });
     let parsed: any = null;

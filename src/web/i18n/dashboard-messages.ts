@@ -4,7 +4,7 @@ import type { Locale } from './locale.ts';
 const zh = {
   title: '运营看板',
   loginTitle: '员工登录',
-  loginLead: '用运营、主管、管理员或审计的 API 密钥登录。密钥只保存在本浏览器的 HttpOnly Cookie 中。',
+  loginLead: '用运营、主管、管理员或审计的 API 密钥登录。浏览器只保存 12 小时有效的登录会话，不保存密钥。',
   keyLabel: 'API 密钥',
   logIn: '登录',
   logOut: '退出',
@@ -89,7 +89,7 @@ const zh = {
   // merchants
   merchantsTitle: '商户', newMerchant: '新建商户', merchantName: '商户名称', webhookUrl: 'Webhook 地址', webhookHint: 'https://…，留空表示不推送',
   createMerchant: '创建商户', saveMerchant: '保存', webhookSecret: 'Webhook 签名密钥', secretOnce: '请现在复制并妥善保存：这个密钥只显示这一次，之后无法再查看。',
-  merchantCreated: '商户已创建', apiKeys: 'API 密钥', keyName: '密钥用途', keyNameHint: '例如：收银系统', issueKey: '签发 API 密钥', keyIssued: 'API 密钥已签发',
+  merchantCreated: '商户已创建', alreadySubmitted: '这张表单已经提交过，第一次提交时已经创建，密钥也只在那一次显示。如果没有保存密钥，请吊销它并重新签发。', apiKeys: 'API 密钥', keyName: '密钥用途', keyNameHint: '例如：收银系统', issueKey: '签发 API 密钥', keyIssued: 'API 密钥已签发',
   keyPrefix: '前缀', created: '创建时间', revoked: '已吊销', revoke: '吊销', keysOperatorsOnly: '只有运营可以查看和管理 API 密钥。', token: '密钥',
   productsOffered: '可提供的产品', addProduct: '开放产品', backTo: (what: string) => `返回${what}`, activeKeys: '有效密钥', pendingDeliveries: '待推送事件',
   // partners
@@ -105,7 +105,7 @@ type Catalog = typeof zh;
 const en: Catalog = {
   title: 'Operator dashboard',
   loginTitle: 'Staff log in',
-  loginLead: 'Log in with an operator, supervisor, admin or auditor API key. The key is kept only in an HttpOnly cookie in this browser.',
+  loginLead: 'Log in with an operator, supervisor, admin or auditor API key. This browser keeps only a 12-hour session, never the key.',
   keyLabel: 'API key',
   logIn: 'Log in',
   logOut: 'Log out',
@@ -188,7 +188,7 @@ const en: Catalog = {
   earlyFeeName: { none: 'None', 'percent-of-prepaid-principal': 'Percent of prepaid principal', flat: 'Flat amount' },
   merchantsTitle: 'Merchants', newMerchant: 'New merchant', merchantName: 'Merchant name', webhookUrl: 'Webhook URL', webhookHint: 'https://…; blank for none',
   createMerchant: 'Create merchant', saveMerchant: 'Save', webhookSecret: 'Webhook signing secret', secretOnce: 'Copy it now and keep it safe: it is shown only this once and cannot be seen again.',
-  merchantCreated: 'Merchant created', apiKeys: 'API keys', keyName: 'What the key is for', keyNameHint: 'e.g. checkout backend', issueKey: 'Issue an API key', keyIssued: 'API key issued',
+  merchantCreated: 'Merchant created', alreadySubmitted: 'This form was already sent: it created what it asked for the first time, and the secret was shown only then. If it was not saved, revoke the key and issue another.', apiKeys: 'API keys', keyName: 'What the key is for', keyNameHint: 'e.g. checkout backend', issueKey: 'Issue an API key', keyIssued: 'API key issued',
   keyPrefix: 'Prefix', created: 'Created', revoked: 'Revoked', revoke: 'Revoke', keysOperatorsOnly: 'Only operators see and manage API keys.', token: 'Key',
   productsOffered: 'Products offered', addProduct: 'Offer product', backTo: (what: string) => `Back to ${what.toLowerCase()}`, activeKeys: 'Active keys', pendingDeliveries: 'Pending deliveries',
   partnersManage: 'Partners', newPartner: 'New partner', partnerCode: 'Partner code', priority: 'Priority', priorityHint: 'lower is tried first', quotaYuan: 'Quota (yuan)',

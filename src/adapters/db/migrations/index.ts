@@ -17,6 +17,7 @@ import * as m0015 from './0015-close-speed-2.ts';
 import * as m0016 from './0016-repayments-speed-2.ts';
 import * as m0017 from './0017-web-staff.ts';
 import * as m0018 from './0018-simulator-speed.ts';
+import * as m0021 from './0021-staff-sessions.ts';
 
 /**
  * The one migration set for PGlite and PostgreSQL. Forward-only: a migration is never
@@ -42,6 +43,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0016-repayments-speed-2': m0016,
   '0017-web-staff': m0017,
   '0018-simulator-speed': m0018,
+  '0021-staff-sessions': m0021,
 };
 
 export const migrationProvider: MigrationProvider = {

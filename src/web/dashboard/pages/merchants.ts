@@ -1,7 +1,7 @@
 import { html, type Html } from '../../html.ts';
 import { dateTime } from '../../i18n/format.ts';
 import { alert } from '../../portal/layout.ts';
-import { errorSummary, field, select, type FormState } from '../forms.ts';
+import { errorSummary, field, hiddenKey, select, type FormState } from '../forms.ts';
 import { dashboardPage, type DashboardView } from '../layout.ts';
 import { dashboardPaths } from '../paths.ts';
 import { may } from '../staff-auth.ts';
@@ -20,7 +20,7 @@ ${errorSummary(d, s.state)}${s.notice ? alert('ok', s.notice) : ''}${act ? '' : 
 <tbody>${s.merchants.map((m) => html`<tr><td><a href="${dashboardPaths.merchant(m.merchantId)}">${m.name}</a></td><td>${d.merchantStatus[m.status] ?? m.status}</td><td class="small">${m.webhookUrl ?? '—'}</td><td class="small">${dateTime(v.locale, m.createdAt)}</td></tr>`)}</tbody>
 </table></div></section>
 ${act ? html`<section class="card" aria-labelledby="new-merchant-h"><h2 id="new-merchant-h">${d.newMerchant}</h2>
-<form method="post" action="${dashboardPaths.merchants}" class="manage" novalidate><div class="form-grid">
+<form method="post" action="${dashboardPaths.merchants}" class="manage" novalidate>${hiddenKey(s.state.formKey)}<div class="form-grid">
 ${field(d, s.state, 'name', d.merchantName, { required: true, maxlength: 100 })}
 ${field(d, s.state, 'webhookUrl', `${d.webhookUrl}${d.optional}`, { hint: d.webhookHint, type: 'url', maxlength: 2048 })}
 </div><p><button class="btn small" type="submit">${d.createMerchant}</button></p></form></section>` : ''}`);
@@ -71,7 +71,7 @@ ${select(d, { values: {}, formKey: '' }, 'productId', d.addProduct, offerable.ma
 ${s.keys === null ? html`<p class="muted small">${d.keysOperatorsOnly}</p>` : html`<div class="table-wrap"><table data-testid="api-keys"><thead><tr><th scope="col">${d.keyName}</th><th scope="col">${d.keyPrefix}</th><th scope="col">${d.created}</th><th scope="col">${d.status}</th>${may(v.staff!, 'keys') ? html`<th scope="col"></th>` : ''}</tr></thead>
 <tbody>${s.keys.map((k) => html`<tr><td>${k.name}</td><td class="num">${k.prefix}…</td><td class="small">${dateTime(v.locale, k.createdAt)}</td><td>${k.revokedAt ? html`<span class="badge overdue">${d.revoked}</span>` : html`<span class="badge paid">${d.active}</span>`}</td>
 ${may(v.staff!, 'keys') ? html`<td>${k.revokedAt ? '' : html`<form method="post" action="${dashboardPaths.revokeKey(m.merchantId, k.keyId)}"><button class="btn small danger" type="submit">${d.revoke}<span class="visually-hidden"> ${k.name} ${k.prefix}</span></button></form>`}</td>` : ''}</tr>`)}</tbody></table></div>
-${may(v.staff!, 'keys') ? html`<form method="post" action="${dashboardPaths.merchantAction(m.merchantId, 'keys')}" class="manage" novalidate><div class="form-grid">
+${may(v.staff!, 'keys') ? html`<form method="post" action="${dashboardPaths.merchantAction(m.merchantId, 'keys')}" class="manage" novalidate>${hiddenKey(s.keyForm.formKey)}<div class="form-grid">
 ${field(d, s.keyForm, 'keyName', d.keyName, { hint: d.keyNameHint, required: true, maxlength: 100 })}</div>
 <p><button class="btn small" type="submit">${d.issueKey}</button></p></form>` : ''}`}
 </section>

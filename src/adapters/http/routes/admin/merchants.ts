@@ -7,12 +7,11 @@ import { updateMerchant } from '../../../../app/admin/update-merchant.ts';
 import { createApiKey, type ApiKeyRole } from '../../../../app/admin/create-api-key.ts';
 import { listApiKeys } from '../../../../app/admin/list-api-keys.ts';
 import { revokeApiKey } from '../../../../app/admin/revoke-api-key.ts';
-import { domainError } from '../../../../core/errors.ts';
 import { guards, type StaffRole } from '../../auth.ts';
 import { runUseCase } from '../../run-use-case.ts';
 import { sendProblem } from '../../problem.ts';
 import { pageInput, PageQuery, problems, Uuid } from '../../views/admin-schemas.ts';
-import { ApiKeyPageSchema, ApiKeySchema, apiKeyView, CreateApiKeyBody, CreatedApiKeySchema, createdApiKeyView, CreatedMerchantSchema, createdMerchantView, CreateMerchantBody, MerchantDetailSchema, merchantDetailView, MerchantPageSchema, MerchantSchema, merchantView, UpdateMerchantBody } from '../../views/admin-merchant-view.ts';
+import { ApiKeyPageSchema, ApiKeySchema, apiKeyView, CreateApiKeyBody, CreatedApiKeySchema, createdApiKeyView, CreatedMerchantSchema, createdMerchantView, CreateMerchantBody, replayedApiKeyView, replayedMerchantView, MerchantDetailSchema, merchantDetailView, MerchantPageSchema, MerchantSchema, merchantView, UpdateMerchantBody } from '../../views/admin-merchant-view.ts';
 import { ROLES, Admin, MerchantParams } from './access.ts';
 
 /** Merchants and their API keys. */
@@ -22,8 +21,12 @@ export const adminMerchantsRoutes = (deps: AppDeps): FastifyPluginAsyncTypebox =
 
   app.post('/v1/admin/merchants', {
     preHandler: staff(ROLES.catalogue),
-    schema: { ...Admin, summary: 'Create a merchant; the webhook secret is returned only now', body: CreateMerchantBody, response: { 201: CreatedMerchantSchema, ...problems(400, 401, 403, 409) } },
-  }, async (req, reply) => runUseCase(deps, req, reply, (ctx) => createMerchant(ctx, req.body), { status: 201, respond: createdMerchantView }));
+    schema: {
+      ...Admin, summary: 'Create a merchant; the webhook secret is returned only now',
+      description: 'With an Idempotency-Key a retry creates nothing and answers the same merchant with webhookSecret null: the secret is never stored.',
+      body: CreateMerchantBody, response: { 201: CreatedMerchantSchema, ...problems(400, 401, 403, 409) },
+    },
+  }, async (req, reply) => runUseCase(deps, req, reply, (ctx) => createMerchant(ctx, req.body), { status: 201, respond: createdMerchantView, replay: replayedMerchantView }));
 
   app.get('/v1/admin/merchants', {
     preHandler: staff(ROLES.read),
@@ -51,15 +54,12 @@ export const adminMerchantsRoutes = (deps: AppDeps): FastifyPluginAsyncTypebox =
     preHandler: staff(ROLES.keys),
     schema: {
       ...Admin, summary: 'Issue an API key for a merchant or a staff role; the token is returned only now',
-      description: 'Operators may issue merchant keys; only an admin issues staff keys. No Idempotency-Key: a stored response would keep the token, so on a lost response list the keys and revoke the stray one.',
+      description: 'Operators may issue merchant keys; only an admin issues staff keys. With an Idempotency-Key a retry issues nothing and answers the same key with token null: the token is never stored (if the first answer was lost, revoke that key and issue another).',
       body: CreateApiKeyBody, response: { 201: CreatedApiKeySchema, ...problems(400, 401, 403, 404) },
     },
   }, async (req, reply) => {
-    if (req.headers['idempotency-key'] !== undefined) {
-      return sendProblem(reply, domainError('validation_failed', 'API key creation does not take an Idempotency-Key: the response holds a secret that is never stored', 'Idempotency-Key'));
-    }
     const input = { role: req.body.role as ApiKeyRole, name: req.body.name, ...(req.body.merchantId ? { merchantId: req.body.merchantId } : {}) };
-    return runUseCase(deps, req, reply, (ctx) => createApiKey(ctx, input), { status: 201, respond: createdApiKeyView });
+    return runUseCase(deps, req, reply, (ctx) => createApiKey(ctx, input), { status: 201, respond: createdApiKeyView, replay: replayedApiKeyView });
   });
 
   app.get('/v1/admin/api-keys', {
