@@ -35,6 +35,14 @@ for (const target of testDatabases()) {
       }
     });
 
+    it('indexes nothing twice (a duplicate index is paid for on every write)', async () => {
+      const r = await sql<{ tablename: string; def: string; names: string }>`
+        select tablename, regexp_replace(indexdef, '^CREATE (UNIQUE )?INDEX \\S+ ', 'CREATE \\1INDEX ') as def, string_agg(indexname, ', ') as names
+        from pg_indexes where schemaname = 'public'
+        group by 1, 2 having count(*) > 1`.execute(h.db);
+      assert.deepEqual(r.rows, []);
+    });
+
     it('stores money as bigint and business dates as date', async () => {
       const r = await sql<{ column_name: string; data_type: string; table_name: string }>`
         select table_name, column_name, data_type from information_schema.columns

@@ -18,6 +18,7 @@ import * as m0016 from './0016-repayments-speed-2.ts';
 import * as m0017 from './0017-web-staff.ts';
 import * as m0018 from './0018-simulator-speed.ts';
 import * as m0021 from './0021-staff-sessions.ts';
+import * as m0022 from './0022-one-plan-id-index.ts';
 
 /**
  * The one migration set for PGlite and PostgreSQL. Forward-only: a migration is never
@@ -44,6 +45,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0017-web-staff': m0017,
   '0018-simulator-speed': m0018,
   '0021-staff-sessions': m0021,
+  '0022-one-plan-id-index': m0022,
 };
 
 export const migrationProvider: MigrationProvider = {
