@@ -1,12 +1,11 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { testDatabases } from '../support/db.ts';
-import { startTestApp, type TestApp } from '../support/app.ts';
-import { checkout, seedTestStore, sessionFor, type TestStore } from '../support/store.ts';
+import type { TestApp } from '../support/app.ts';
+import { checkout, sessionFor, type TestStore } from '../support/store.ts';
 import { checkLedger } from '../../src/app/check-ledger.ts';
 import { refreshPayment } from '../../src/app/payments/refresh-payment.ts';
-import { DEFAULT_FAULTS } from '../../src/adapters/gateways/sandbox/faults.ts';
-import { cashierPath, paymentRow, postings, sandbox, verdicts } from './support.ts';
+import { cashierPath, paymentRow, postings, sandbox, startQuietSandboxApp, verdicts } from './support.ts';
 
 const N = 50;
 
@@ -20,11 +19,7 @@ for (const target of testDatabases()) {
     let t: TestApp;
     let store: TestStore;
     let n = 0;
-    before(async () => {
-      t = await startTestApp(target);
-      store = await seedTestStore(t);
-      sandbox(t).faults = { ...DEFAULT_FAULTS, lostCallback: true, notifyDelayMs: 0 };
-    });
+    before(async () => { ({ t, store } = await startQuietSandboxApp(target)); });
     after(async () => { await t.close(); });
 
     /** A payment the customer has paid at the sandbox, whose notification has not come yet. */

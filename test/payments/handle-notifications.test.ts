@@ -1,17 +1,16 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { testDatabases } from '../support/db.ts';
-import { startTestApp, type TestApp } from '../support/app.ts';
-import { checkout, seedTestStore, type TestStore } from '../support/store.ts';
+import type { TestApp } from '../support/app.ts';
+import { checkout, type TestStore } from '../support/store.ts';
 import { checkLedger } from '../../src/app/check-ledger.ts';
 import { startPayment } from '../../src/app/payments/start-payment.ts';
 import { handleNotification } from '../../src/app/payments/handle-notification.ts';
 import { handleNotifications } from '../../src/app/payments/handle-notifications.ts';
 import type { RawNotification } from '../../src/app/payments/ports.ts';
 import type { RepaymentTarget } from '../../src/app/servicing/repayment-targets.ts';
-import { DEFAULT_FAULTS } from '../../src/adapters/gateways/sandbox/faults.ts';
 import { SANDBOX_SIGNATURE_HEADER } from '../../src/adapters/gateways/sandbox/sandbox-gateway.ts';
-import { sandbox } from './support.ts';
+import { sandbox, startQuietSandboxApp } from './support.ts';
 
 /**
  * The batched notification entry point against the single one: two groups of customers with
@@ -25,12 +24,7 @@ for (const target of testDatabases()) {
     let t: TestApp;
     let store: TestStore;
     let phoneN = 0;
-    before(async () => {
-      t = await startTestApp(target);
-      store = await seedTestStore(t);
-      // The test delivers notifications itself.
-      sandbox(t).faults = { ...DEFAULT_FAULTS, notifyDelayMs: 0, lostCallback: true };
-    });
+    before(async () => { ({ t, store } = await startQuietSandboxApp(target)); });
     after(async () => { await sandbox(t).drain(); await t.close(); });
 
     const buy = async (group: string, product: string, amount: string, phone: string) =>

@@ -1,13 +1,12 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { testDatabases } from '../support/db.ts';
-import { startTestApp, type TestApp } from '../support/app.ts';
-import { checkout, seedTestStore, type TestStore } from '../support/store.ts';
+import type { TestApp } from '../support/app.ts';
+import { checkout, type TestStore } from '../support/store.ts';
 import { startPayment } from '../../src/app/payments/start-payment.ts';
 import { startPayments, type PaymentStart } from '../../src/app/payments/start-payments.ts';
 import type { RepaymentTarget } from '../../src/app/servicing/repayment-targets.ts';
-import { DEFAULT_FAULTS } from '../../src/adapters/gateways/sandbox/faults.ts';
-import { sandbox } from './support.ts';
+import { sandbox, startQuietSandboxApp } from './support.ts';
 
 /**
  * startPayments (one transaction for a list) against startPayment (one at a time): two groups
@@ -19,11 +18,7 @@ for (const target of testDatabases()) {
     let t: TestApp;
     let store: TestStore;
     let n = 0;
-    before(async () => {
-      t = await startTestApp(target);
-      store = await seedTestStore(t);
-      sandbox(t).faults = { ...DEFAULT_FAULTS, notifyDelayMs: 0, lostCallback: true };
-    });
+    before(async () => { ({ t, store } = await startQuietSandboxApp(target)); });
     after(async () => { await sandbox(t).drain(); await t.close(); });
 
     const buy = async (product: string, amount: string, phone: string) =>

@@ -1,4 +1,7 @@
-import type { TestApp } from '../support/app.ts';
+import { startTestApp, type TestApp } from '../support/app.ts';
+import type { TestDatabase } from '../support/db.ts';
+import { seedTestStore, type TestStore } from '../support/store.ts';
+import { DEFAULT_FAULTS } from '../../src/adapters/gateways/sandbox/faults.ts';
 import { sandboxOf } from '../../src/app/payments/gateways.ts';
 import type { SandboxGateway } from '../../src/adapters/gateways/sandbox/sandbox-gateway.ts';
 
@@ -29,3 +32,15 @@ export async function verdicts(t: TestApp, paymentId: string): Promise<Record<st
   for (const r of rows) out[r.verdict] = (out[r.verdict] ?? 0) + 1;
   return out;
 }
+
+/**
+ * A test app whose sandbox gateway never calls back by itself (no timer, no lost-callback
+ * retries): the test delivers each notification when it chooses, and drains on close.
+ */
+export async function startQuietSandboxApp(target: TestDatabase): Promise<{ t: TestApp; store: TestStore }> {
+  const t = await startTestApp(target);
+  const store = await seedTestStore(t);
+  sandbox(t).faults = { ...DEFAULT_FAULTS, notifyDelayMs: 0, lostCallback: true };
+  return { t, store };
+}
+
