@@ -7,24 +7,15 @@
  */
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
-import { openFreshPostgres } from '../../test/support/db.ts';
-import { startTestApp } from '../../test/support/app.ts';
-import { seedTestStore, sessionFor } from '../../test/support/store.ts';
-import { buy } from '../../test/web/support.ts';
-import { DEFAULT_DATABASE_URL } from '../db-baseline/baseline.ts';
+import { oneCustomerApp } from './one-customer.ts';
 import { countStatements } from './statements.ts';
 
 const path = process.argv[2] ?? '/portal/bills';
 const n = Number(process.argv[3] ?? 300);
 const out = process.argv[4] ?? '/tmp/portal.cpuprofile';
 const statements = countStatements();
-const t = await startTestApp({ name: 'postgres', open: () => openFreshPostgres(process.env.FENQI_BENCH_DATABASE_URL ?? DEFAULT_DATABASE_URL) }, {}, '2026-01-05');
+const { t, cookie } = await oneCustomerApp();
 try {
-  const store = await seedTestStore(t);
-  const a = await buy(t, store, '13900000001', 'fee-12', '6000.00', 'PR-a', 'Xiaomi 15 Pro');
-  await buy(t, store, '13900000001', 'free-3', '3000.00', 'PR-b', 'Redmi Buds 6 Pro');
-  await t.setBusinessDate('2026-02-08');
-  const cookie = `fq_session=${await sessionFor(t, a.customerId)}`;
   const get = async () => {
     const r = await t.app.inject({ method: 'GET', url: path, headers: { cookie } });
     if (r.statusCode !== 200) throw new Error(`${r.statusCode}`);
