@@ -6,7 +6,8 @@ import type { LinkTarget } from '../../core/links/repayment-link.ts';
 import { DEFAULT_LOCALE, isBillKind, overdueDaysOf, type Locale, type NoticeKind } from '../../core/notices/kinds.ts';
 import { isLocale } from '../../core/notices/format.ts';
 import type { NoticeFacts } from '../../core/notices/templates.ts';
-import { getCustomerBill, getCustomerBills } from '../customers/views/customer-bills.ts';
+import { getCustomerBills } from '../customers/views/customer-bills.ts';
+import type { Bill } from '../../core/billing/bill.ts';
 import type { AppDeps } from '../deps.ts';
 import type { EventFacts } from './enqueue-notice.ts';
 import type { NoticeSettings } from './ports.ts';
@@ -26,6 +27,15 @@ export interface NoticeContent {
   addresses: { sms: string | null; email: string | null };
 }
 
+/** What deciding a notice's content reads: the single path from the database, the batch path from its bulk read. */
+export interface NoticeSources {
+  customer(): Promise<{ phone: string | null; status: string } | undefined>;
+  contact(): Promise<{ locale: string; email: string | null; email_verified_at: Date | null } | undefined>;
+  /** Every bill of the customer, paid history included; null when they cannot be read. */
+  bills(): Promise<Bill[] | null>;
+  merchantOfPlan(planId: string): Promise<string | undefined>;
+}
+
 /**
  * Reads what a notice says at the moment it is sent. Amounts come from the bill now, not
  * from when the notice was queued: a customer who paid after the close queued "due today"
@@ -34,20 +44,32 @@ export interface NoticeContent {
  * no copy of a phone number is kept on the notice.
  */
 export async function loadNoticeContent(deps: AppDeps, settings: NoticeSettings, row: NoticeRow, today: BusinessDate): Promise<NoticeContent | { skip: SkipReason }> {
-  const customer = await deps.db.selectFrom('customers').select(['phone', 'status']).where('id', '=', row.customer_id).executeTakeFirst();
+  const id = row.customer_id;
+  return decideNoticeContent(deps, settings, row, {
+    customer: () => deps.db.selectFrom('customers').select(['phone', 'status']).where('id', '=', id).executeTakeFirst(),
+    contact: () => deps.db.selectFrom('notice_contacts').select(['locale', 'email', 'email_verified_at']).where('customer_id', '=', id).executeTakeFirst(),
+    bills: async () => { const bills = await getCustomerBills(deps.db, id, today); return bills.ok ? bills.value : null; },
+    merchantOfPlan: async (planId) => (await deps.db.selectFrom('plans').innerJoin('merchants', 'merchants.id', 'plans.merchant_id')
+      .select('merchants.name').where('plans.customer_id', '=', id).where('plans.id', '=', planId).executeTakeFirst())?.name,
+  });
+}
+
+/** The per-kind decisions, one place for both paths (loadNoticeContent and the batch's loadNoticeContents). */
+export async function decideNoticeContent(deps: AppDeps, settings: NoticeSettings, row: NoticeRow, src: NoticeSources): Promise<NoticeContent | { skip: SkipReason }> {
+  const customer = await src.customer();
   if (!customer || customer.status !== 'active') return { skip: 'customer_unreachable' };
-  const contact = await deps.db.selectFrom('notice_contacts').select(['locale', 'email', 'email_verified_at'])
-    .where('customer_id', '=', row.customer_id).executeTakeFirst();
+  const contact = await src.contact();
   const locale: Locale = contact && isLocale(contact.locale) ? contact.locale : DEFAULT_LOCALE;
   const addresses = { sms: customer.phone, email: contact?.email && contact.email_verified_at ? contact.email : null };
   const kind = row.kind as NoticeKind;
   const facts = row.facts as EventFacts;
   const base = { locale, addresses };
+  const billDue = async (dueDate: string | null) => (dueDate ? (await src.bills())?.find((b) => b.dueDate === dueDate) : undefined);
+  const earliestOpen = async () => (await src.bills())?.find((b) => b.outstanding > 0);
 
   if (isBillKind(kind) || kind === 'repayment_link') {
-    const bill = row.due_date ? await getCustomerBill(deps.db, row.customer_id, row.due_date, today) : null;
-    if (!bill?.ok || bill.value.outstanding === 0) return { skip: 'nothing_due' };
-    const b = bill.value;
+    const b = await billDue(row.due_date);
+    if (!b || b.outstanding === 0) return { skip: 'nothing_due' };
     const before = DAYS_BEFORE_DUE[kind];
     if (before !== undefined && daysBetween(shanghaiDateOf(deps.clock.now()), b.dueDate) !== before) return { skip: 'stale' };
     const days = overdueDaysOf(kind);
@@ -64,15 +86,13 @@ export async function loadNoticeContent(deps: AppDeps, settings: NoticeSettings,
     case 'credit_line_changed':
       return { ...base, facts: { oldLimitFen: facts.oldLimitFen!, newLimitFen: facts.newLimitFen! }, linkTarget: null, actionPath: null };
     case 'plan_paid_off': {
-      const plan = row.plan_id ? await deps.db.selectFrom('plans').innerJoin('merchants', 'merchants.id', 'plans.merchant_id')
-        .select('merchants.name').where('plans.customer_id', '=', row.customer_id).where('plans.id', '=', row.plan_id).executeTakeFirst() : undefined;
-      if (!plan) return { skip: 'plan_not_found' };
-      return { ...base, facts: { merchantName: plan.name }, linkTarget: null, actionPath: null };
+      const name = row.plan_id ? await src.merchantOfPlan(row.plan_id) : undefined;
+      if (name === undefined) return { skip: 'plan_not_found' };
+      return { ...base, facts: { merchantName: name }, linkTarget: null, actionPath: null };
     }
     case 'repayment_entrance_changed': {
       // The link opens on the earliest bill still owing something, whatever the entrance does.
-      const bills = await getCustomerBills(deps.db, row.customer_id, today);
-      const open = bills.ok ? bills.value.find((b) => b.outstanding > 0) : undefined;
+      const open = await earliestOpen();
       if (!open) return { skip: 'nothing_due' };
       return {
         ...base, facts: { entrance: facts.entrance!, effectiveDate: facts.effectiveDate!, dueDate: open.dueDate },
@@ -81,8 +101,7 @@ export async function loadNoticeContent(deps: AppDeps, settings: NoticeSettings,
     }
     case 'loan_transferred': {
       // Like an entrance change: the link opens on the earliest bill still owing something.
-      const bills = await getCustomerBills(deps.db, row.customer_id, today);
-      const open = bills.ok ? bills.value.find((b) => b.outstanding > 0) : undefined;
+      const open = await earliestOpen();
       if (!open) return { skip: 'nothing_due' };
       return {
         ...base, facts: { lender: facts.lender!, effectiveDate: facts.effectiveDate! },
@@ -91,8 +110,8 @@ export async function loadNoticeContent(deps: AppDeps, settings: NoticeSettings,
     }
     case 'due_date_protected': {
       // The bill keeps its own due date as its name; a customer who paid it since is not told.
-      const bill = row.due_date ? await getCustomerBill(deps.db, row.customer_id, row.due_date, today) : null;
-      if (!bill?.ok || bill.value.outstanding === 0) return { skip: 'nothing_due' };
+      const b = await billDue(row.due_date);
+      if (!b || b.outstanding === 0) return { skip: 'nothing_due' };
       return {
         ...base, facts: { dueDate: row.due_date!, newDueDate: facts.newDueDate! },
         linkTarget: { kind: 'bill', customerId: row.customer_id, dueDate: row.due_date! }, actionPath: payPath(settings, row.due_date!),

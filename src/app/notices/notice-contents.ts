@@ -1,20 +1,16 @@
-import { daysBetween, type BusinessDate } from '../../core/calendar/business-date.ts';
-import { shanghaiDateOf } from '../../core/calendar/shanghai.ts';
+import type { BusinessDate } from '../../core/calendar/business-date.ts';
 import { buildBills, type Bill, type BillablePlan } from '../../core/billing/bill.ts';
-import { DEFAULT_LOCALE, isBillKind, overdueDaysOf, type Locale, type NoticeKind } from '../../core/notices/kinds.ts';
-import { isLocale } from '../../core/notices/format.ts';
+import { isBillKind, type NoticeKind } from '../../core/notices/kinds.ts';
 import { toState } from '../../adapters/db/plan-store.ts';
 import { readSnapshot } from '../customers/views/snapshot.ts';
 import type { AppDeps } from '../deps.ts';
-import type { EventFacts } from './enqueue-notice.ts';
-import { loadNoticeContent, payPath, type NoticeContent, type NoticeRow, type SkipReason } from './notice-content.ts';
+import { decideNoticeContent, loadNoticeContent, type NoticeContent, type NoticeRow, type SkipReason } from './notice-content.ts';
 import type { NoticeSettings } from './ports.ts';
 
 export type LoadedContent = NoticeContent | { skip: SkipReason };
 
 /** Plans whose installments make bills (as customer-bills.ts): live ones, and paid-off ones for the history. */
 const BILLED_PLAN_STATUSES = ['active', 'paid_off'] as const;
-const DAYS_BEFORE_DUE: Partial<Record<NoticeKind, number>> = { due_in_3_days: 3, due_tomorrow: 1, due_today: 0 };
 
 /** The kinds read here in bulk; any other kind is read by loadNoticeContent, one notice at a time. */
 const BULK_KINDS: ReadonlySet<string> = new Set(['payment_received', 'credit_line_changed', 'plan_paid_off', 'repayment_link']);
@@ -23,8 +19,8 @@ const inBulk = (kind: NoticeKind) => isBillKind(kind) || BULK_KINDS.has(kind);
 /**
  * loadNoticeContent for a whole claimed batch, in a fixed handful of reads whatever its size:
  * customers, contacts, and — for the bill kinds — every plan and installment of the batch's
- * customers, in one snapshot. It says exactly what loadNoticeContent says for each notice
- * (test/notices/dispatch-batch.test.ts proves it on a simulated book); kinds that are rare
+ * customers, in one snapshot. The decisions are loadNoticeContent's own (decideNoticeContent);
+ * test/notices/dispatch-batch.test.ts checks the reads agree on a simulated book; kinds that are rare
  * and read something else (announcements, transfers, protections) are handed to it.
  */
 export async function loadNoticeContents(deps: AppDeps, settings: NoticeSettings, rows: readonly NoticeRow[], today: BusinessDate): Promise<Map<string, LoadedContent>> {
@@ -32,7 +28,7 @@ export async function loadNoticeContents(deps: AppDeps, settings: NoticeSettings
   const bulk = rows.filter((r) => inBulk(r.kind as NoticeKind));
   if (bulk.length > 0) {
     const read = await readBatch(deps, bulk, today);
-    for (const row of bulk) out.set(row.id, contentOf(deps, settings, row, read));
+    for (const row of bulk) out.set(row.id, await contentOf(deps, settings, row, read));
   }
   for (const row of rows) if (!out.has(row.id)) out.set(row.id, await loadNoticeContent(deps, settings, row, today));
   return out;
@@ -85,41 +81,13 @@ async function readBatch(deps: AppDeps, rows: readonly NoticeRow[], today: Busin
   });
 }
 
-/** The same decisions, in the same order, as loadNoticeContent, from what readBatch read. */
-function contentOf(deps: AppDeps, settings: NoticeSettings, row: NoticeRow, read: BatchRead): LoadedContent {
-  const customer = read.customers.get(row.customer_id);
-  if (!customer || customer.status !== 'active') return { skip: 'customer_unreachable' };
-  const contact = read.contacts.get(row.customer_id);
-  const locale: Locale = contact && isLocale(contact.locale) ? contact.locale : DEFAULT_LOCALE;
-  const addresses = { sms: customer.phone, email: contact?.email && contact.email_verified_at ? contact.email : null };
-  const kind = row.kind as NoticeKind;
-  const facts = row.facts as EventFacts;
-  const base = { locale, addresses };
-
-  if (isBillKind(kind) || kind === 'repayment_link') {
-    const bill = row.due_date ? read.bills.get(row.customer_id)?.find((b) => b.dueDate === row.due_date) : undefined;
-    if (!bill || bill.outstanding === 0) return { skip: 'nothing_due' };
-    const before = DAYS_BEFORE_DUE[kind];
-    if (before !== undefined && daysBetween(shanghaiDateOf(deps.clock.now()), bill.dueDate) !== before) return { skip: 'stale' };
-    const days = overdueDaysOf(kind);
-    return {
-      ...base,
-      facts: { amountFen: bill.outstanding, dueDate: bill.dueDate, lateChargesFen: bill.lateChargesSoFar, ...(days !== null ? { daysOverdue: days } : {}) },
-      linkTarget: { kind: 'bill', customerId: row.customer_id, dueDate: bill.dueDate },
-      actionPath: payPath(settings, bill.dueDate),
-    };
-  }
-  switch (kind) {
-    case 'payment_received':
-      return { ...base, facts: { amountFen: facts.amountFen!, paidOn: facts.paidOn! }, linkTarget: null, actionPath: null };
-    case 'credit_line_changed':
-      return { ...base, facts: { oldLimitFen: facts.oldLimitFen!, newLimitFen: facts.newLimitFen! }, linkTarget: null, actionPath: null };
-    case 'plan_paid_off': {
-      const name = row.plan_id ? read.merchantOfPlan.get(`${row.customer_id}:${row.plan_id}`) : undefined;
-      if (name === undefined) return { skip: 'plan_not_found' };
-      return { ...base, facts: { merchantName: name }, linkTarget: null, actionPath: null };
-    }
-    default:
-      throw new Error(`no bulk content loader for notice kind ${kind}`);
-  }
+/** loadNoticeContent's decisions (decideNoticeContent), fed from what readBatch read instead of the database. */
+function contentOf(deps: AppDeps, settings: NoticeSettings, row: NoticeRow, read: BatchRead): Promise<LoadedContent> {
+  const id = row.customer_id;
+  return decideNoticeContent(deps, settings, row, {
+    customer: async () => read.customers.get(id),
+    contact: async () => read.contacts.get(id),
+    bills: async () => read.bills.get(id) ?? null,
+    merchantOfPlan: async (planId) => read.merchantOfPlan.get(`${id}:${planId}`),
+  });
 }
