@@ -4,7 +4,7 @@
  * clients, beside the database's own transfer-script TPS measured in the same run.
  *
  *   npx tsx bench/repayments/run.ts [--db postgres|pglite] [--clients 1,8,32] [--seconds 15] [--customers 2000]
- *       [--scenarios uniform,hot,unbatched] [--rounds 1] [--pool 32] [--json] [--profile DIR]
+ *       [--scenarios uniform,hot,unbatched,peer-http,peer-transfer] [--rounds 1] [--pool 32] [--json] [--profile DIR]
  *
  * Scenarios, run one after the other at each client count, right after the transfer baseline:
  * - uniform: each request repays 0.01 on a random customer's plan (of --customers). Every
@@ -15,6 +15,9 @@
  * - unbatched: uniform, through a second server whose batcher takes one request per
  *   transaction (maxBatch 1, up to --pool transactions at once): the same code without
  *   grouping, for an in-run comparison.
+ * - peer-http, peer-transfer (peers.ts): the same load generator against a bare Fastify route
+ *   (no database), and against one running the transfer script as one transaction per request
+ *   from Node: the floor of Node HTTP on this machine, in the same run.
  * --profile DIR writes a CPU profile of the server process per load (not of setup), for
  * `npx tsx bench/quote/profile-summary.ts DIR/*.cpuprofile`.
  * A scenario may name the batcher's maxInFlight after an @ (`uniform@8,hot@8,uniform@16`):
@@ -38,6 +41,7 @@ import { openFreshPostgres } from '../../test/support/db.ts';
 import { createScratchDatabase, runWorkload, DEFAULT_DATABASE_URL, SCRATCH_DATABASE } from '../db-baseline/baseline.ts';
 import { machineInfo } from '../db-baseline/machine.ts';
 import { setupStore, type BenchTarget } from './setup.ts';
+import { PEERS, startPeer, type Peer, type PeerKind } from './peers.ts';
 
 const { values } = parseArgs({ options: {
   db: { type: 'string', default: 'postgres' }, clients: { type: 'string', default: '1,8,32' }, seconds: { type: 'string', default: '15' },
@@ -51,7 +55,8 @@ const scenarios = values.scenarios!.split(',');
 const LOAD = fileURLToPath(new URL('./load.ts', import.meta.url));
 
 type Scenario = string;
-const kindOf = (scenario: Scenario) => scenario.split('@')[0] as 'uniform' | 'hot' | 'unbatched';
+const kindOf = (scenario: Scenario) => scenario.split('@')[0] as 'uniform' | 'hot' | 'unbatched' | PeerKind;
+const isPeer = (scenario: Scenario) => (PEERS as readonly string[]).includes(kindOf(scenario));
 const inFlightOf = (scenario: Scenario) => scenario.split('@')[1] ?? (kindOf(scenario) === 'unbatched' ? values.pool! : '');
 interface LoadResult { count: number; errors: number; firstError: string; p50: number; p99: number; seconds: number; cpuUs: number }
 
@@ -82,6 +87,7 @@ async function serve(env: Record<string, string>): Promise<{ url: string; close:
 }
 const servers = new Map<string, { url: string; close: () => Promise<void> }>();
 for (const scenario of scenarios) {
+  if (isPeer(scenario)) continue;
   const unbatched = kindOf(scenario) === 'unbatched';
   const key = `${unbatched ? 'unbatched' : 'batched'}@${inFlightOf(scenario)}`;
   if (servers.has(key)) continue;
@@ -89,8 +95,10 @@ for (const scenario of scenarios) {
   if (inFlightOf(scenario)) env.FENQI_REPAYMENT_BATCH_IN_FLIGHT = inFlightOf(scenario);
   servers.set(key, await serve(env));
 }
-const serverOf = (scenario: Scenario) => servers.get(`${kindOf(scenario) === 'unbatched' ? 'unbatched' : 'batched'}@${inFlightOf(scenario)}`)!;
 const baseline = values.db === 'postgres' ? await createScratchDatabase({ url }) : null;
+const peers = new Map<string, Peer>();
+for (const scenario of scenarios.filter(isPeer)) peers.set(scenario, await startPeer(kindOf(scenario) as PeerKind, baseline?.url ?? null, Number(values.pool)));
+const serverOf = (scenario: Scenario) => peers.get(scenario) ?? servers.get(`${kindOf(scenario) === 'unbatched' ? 'unbatched' : 'batched'}@${inFlightOf(scenario)}`)!;
 
 /**
  * CPU microseconds the database server spent serving one database's clients (summed over its
@@ -158,6 +166,8 @@ interface Row {
   round: number; clients: number; scenario: Scenario; repaymentsPerSec: number; p50Ms: number; p99Ms: number; errors: number; firstError: string;
   rssMb: number; meanBatch: number; serverCpuUs: number; pgCpuUs: number | null; loadCpuUs: number;
   baselineTransferTps: number | null; baselinePgCpuUs: number | null; ratio: number | null; vsUniform: number | null;
+  /** This row's rate over peer-transfer's (the transfer script per request through Node HTTP) at the same clients in the same round. */
+  vsPeer: number | null;
 }
 const rows: Row[] = [];
 try {
@@ -178,7 +188,7 @@ try {
         const list = kindOf(scenario) === 'hot' ? [targets[0]!] : targets;
         let rss = 0;
         const sampler = setInterval(() => { rss = Math.max(rss, process.memoryUsage().rss); }, 200);
-        const db = backendCpu(ourDatabase);
+        const db = backendCpu(kindOf(scenario) === 'peer-transfer' ? SCRATCH_DATABASE : ourDatabase);
         await db.begin();
         const cpu0 = process.cpuUsage();
         const stats0 = { ...batchStats };
@@ -192,25 +202,27 @@ try {
         const tps = load.count / load.seconds;
         if (kindOf(scenario) === 'uniform') uniformTps.set(inFlightOf(scenario), tps);
         const uniform = kindOf(scenario) === 'hot' ? uniformTps.get(inFlightOf(scenario)) : kindOf(scenario) === 'unbatched' ? uniformTps.get('') : undefined;
-        const batches = batchStats.batches - stats0.batches;
+        const batches = isPeer(scenario) ? 0 : batchStats.batches - stats0.batches;
+        const peer = rows.find((r) => r.round === round && r.clients === clients && r.scenario === 'peer-transfer');
         const n = Math.max(1, load.count);
         const row: Row = {
           round, clients, scenario, repaymentsPerSec: tps, p50Ms: load.p50, p99Ms: load.p99, errors: load.errors, firstError: load.firstError,
           rssMb: rss / 1048576, meanBatch: batches ? (batchStats.items - stats0.items) / batches : 0,
           serverCpuUs: (cpu.user + cpu.system) / n, pgCpuUs: pgUsed === null ? null : pgUsed / n, loadCpuUs: load.cpuUs / n,
           baselineTransferTps: base?.tps ?? null, baselinePgCpuUs: base?.pgCpuUs ?? null, ratio: base ? tps / base.tps : null,
-          vsUniform: uniform ? tps / uniform : null,
+          vsUniform: uniform ? tps / uniform : null, vsPeer: peer && !isPeer(scenario) ? tps / peer.repaymentsPerSec : null,
         };
         rows.push(row);
         process.stderr.write(`round ${round} clients ${clients} ${scenario}: ${tps.toFixed(0)} repayments/s (p50 ${load.p50.toFixed(1)} ms, p99 ${load.p99.toFixed(1)} ms, `
           + `errors ${load.errors}${load.firstError ? ` ${load.firstError}` : ''}, mean batch ${row.meanBatch.toFixed(1)}, CPU µs/repayment: server ${row.serverCpuUs.toFixed(0)}`
           + `${row.pgCpuUs !== null ? `, database ${row.pgCpuUs.toFixed(0)}` : ''}, load generator ${row.loadCpuUs.toFixed(0)})`
-          + `${row.ratio !== null ? ` → ${row.ratio.toFixed(2)}× transfer` : ''}${row.vsUniform !== null ? `, ${row.vsUniform.toFixed(2)}× uniform` : ''}\n`);
+          + `${row.ratio !== null ? ` → ${row.ratio.toFixed(2)}× transfer` : ''}${row.vsUniform !== null ? `, ${row.vsUniform.toFixed(2)}× uniform` : ''}`
+          + `${row.vsPeer !== null ? `, ${row.vsPeer.toFixed(2)}× peer-transfer` : ''}\n`);
       }
     }
   }
 } finally {
-  for (const server of servers.values()) await server.close();
+  for (const server of [...servers.values(), ...peers.values()]) await server.close();
   const report = await checkLedger(deps.db);
   process.stderr.write(`ledger check after the run: ${report.ok ? 'OK' : `FAILED ${JSON.stringify(report.failures)}`} (${report.counts.entries} entries)\n`);
   const cash = await sql<{ account: string; postings: number }>`
@@ -226,10 +238,10 @@ const machine = machineInfo();
 if (values.json) {
   process.stdout.write(`${JSON.stringify({ db: values.db, machine, rows })}\n`);
 } else {
-  process.stdout.write(`\n| db | clients | scenario | repayments/s | p50 ms | p99 ms | mean batch | CPU µs/repayment: server / database / load | transfer TPS (database CPU µs/txn) | ratio to transfer | ratio to uniform |\n|---|---|---|---|---|---|---|---|---|---|---|\n`);
+  process.stdout.write(`\n| db | clients | scenario | repayments/s | p50 ms | p99 ms | mean batch | CPU µs/repayment: server / database / load | transfer TPS (database CPU µs/txn) | ratio to transfer | ratio to uniform | ratio to peer-transfer |\n|---|---|---|---|---|---|---|---|---|---|---|---|\n`);
   for (const r of rows) {
     const cpu = `${r.serverCpuUs.toFixed(0)} / ${r.pgCpuUs?.toFixed(0) ?? '—'} / ${r.loadCpuUs.toFixed(0)}`;
     const base = r.baselineTransferTps === null ? '—' : `${r.baselineTransferTps.toFixed(0)}${r.baselinePgCpuUs ? ` (${r.baselinePgCpuUs.toFixed(0)})` : ''}`;
-    process.stdout.write(`| ${values.db} | ${r.clients} | ${r.scenario} | ${r.repaymentsPerSec.toFixed(0)} | ${r.p50Ms.toFixed(1)} | ${r.p99Ms.toFixed(1)} | ${r.meanBatch.toFixed(1)} | ${cpu} | ${base} | ${r.ratio?.toFixed(2) ?? '—'} | ${r.vsUniform?.toFixed(2) ?? '—'} |\n`);
+    process.stdout.write(`| ${values.db} | ${r.clients} | ${r.scenario} | ${r.repaymentsPerSec.toFixed(0)} | ${r.p50Ms.toFixed(1)} | ${r.p99Ms.toFixed(1)} | ${r.meanBatch.toFixed(1)} | ${cpu} | ${base} | ${r.ratio?.toFixed(2) ?? '—'} | ${r.vsUniform?.toFixed(2) ?? '—'} | ${r.vsPeer?.toFixed(2) ?? '—'} |\n`);
   }
 }
