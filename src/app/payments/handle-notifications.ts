@@ -1,23 +1,17 @@
-import { sql } from 'kysely';
 import type { GatewayName } from '../../core/payments/payment-status.ts';
-import { invariant } from '../../core/result.ts';
-import { runTx } from '../../adapters/db/tx.ts';
-import type { Actor, TxContext } from '../context.ts';
+import type { Actor } from '../context.ts';
 import type { AppDeps } from '../deps.ts';
-import { RepaymentPosting } from '../servicing/batch/post-repayments.ts';
-import type { PostedRepayment } from '../servicing/post-repayment.ts';
-import type { RepaymentTarget } from '../servicing/repayment-targets.ts';
 import { paymentGateways } from './gateways.ts';
 import { handleNotification } from './handle-notification.ts';
 import type { NotificationCheck, NotificationReply, RawNotification } from './ports.ts';
 import type { PaymentRow } from './payment-store.ts';
-import { refundOverpayment } from './settle-payment.ts';
+import { settlePayments } from './settle-payments.ts';
 
 const gatewayActor = (name: GatewayName): Actor => ({ kind: 'system', id: `gateway:${name}` });
 
 type Verified = Extract<NotificationCheck, { ok: true }>;
 interface Candidate { index: number; check: Verified; payment: PaymentRow }
-interface Settled { c: Candidate; verdict: 'posted' | 'duplicate'; posted?: PostedRepayment }
+interface Settled { c: Candidate; verdict: 'posted' | 'duplicate' }
 
 /**
  * A list of gateway notifications, as a gateway that sends them in a burst (or a simulator)
@@ -75,54 +69,15 @@ async function batchable(deps: AppDeps, name: GatewayName, raws: readonly RawNot
   return out;
 }
 
-/**
- * One transaction: lock the customers (credit lines, in customer_id order) and read their
- * books, lock their payments, decide each posting in memory, write. A candidate this cannot
- * settle as settlePayment() would on its first attempt is left out (nothing of it is written)
- * and goes to the single path.
- */
+/** The common case for the whole list in one transaction (settle-payments.ts), each notification's verdict recorded in it. */
 async function settleBatch(deps: AppDeps, name: GatewayName, candidates: Candidate[]): Promise<Settled[]> {
   const actor = gatewayActor(name);
-  // As execute() does for the single path: the business date is read before the transaction.
-  const businessDate = await deps.calendar.today();
-  return runTx(deps.db, async (tx) => {
-    const at = deps.clock.now();
-    const ctx: TxContext = { tx, deps, actor, at, businessDate };
-    const { posting } = await RepaymentPosting.open(ctx, candidates.map((c) => c.payment.customer_id));
-    const locked = await tx.selectFrom('payments').selectAll()
-      .where((eb) => eb.or(candidates.map((c) => eb.and([eb('customer_id', '=', c.payment.customer_id), eb('id', '=', c.payment.id)]))))
-      .orderBy('customer_id').forUpdate().execute();
-    const byId = new Map(locked.map((p) => [p.id, p]));
-    const settled: Settled[] = [];
-    for (const c of candidates) {
-      const p = byId.get(c.payment.id);
-      if (!p) continue;
-      if (p.status === 'succeeded') { settled.push({ c: { ...c, payment: p }, verdict: 'duplicate' }); continue; }
-      // Mismatches and payments paid after expiry raise alerts: the single path's business.
-      if (c.check.amount !== p.amount_fen || p.status === 'expired' || p.status === 'failed') continue;
-      const r = posting.post({ input: { customerId: p.customer_id, target: p.target as RepaymentTarget, amount: p.amount_fen, channel: p.gateway, externalRef: c.check.gatewayRef }, actor });
-      // A target no longer payable: the single path falls back (any amount owed, then the credit balance).
-      if (!r.ok) continue;
-      settled.push({ c: { ...c, payment: p }, verdict: 'posted', posted: r.value });
-    }
-    await posting.write();
-    const posted = settled.filter((s) => s.verdict === 'posted');
-    if (posted.length > 0) {
-      const rows = posted.map((s) => ({ customer_id: s.c.payment.customer_id, id: s.c.payment.id, repayment_id: s.posted!.repaymentId, gateway_ref: s.c.check.gatewayRef }));
-      const updated = await sql<{ id: string }>`
-        update payments p set status = 'succeeded', repayment_id = v.repayment_id, gateway_ref = v.gateway_ref, settled_by = 'notification', settled_at = ${at}, updated_at = ${at}
-        from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as v(customer_id uuid, id uuid, repayment_id uuid, gateway_ref text)
-        where p.customer_id = v.customer_id and p.id = v.id and p.status != 'succeeded' returning p.id`.execute(tx);
-      invariant(updated.rows.length === posted.length, 'a payment is settled once, under its lock');
-      // One customer per batch, so a refund reads a credit balance no other posting of the batch touches.
-      for (const s of posted) if (s.posted!.toCreditBalance > 0) await refundOverpayment(ctx, s.c.payment, s.posted!.repaymentId);
-    }
-    if (settled.length > 0) {
-      await tx.insertInto('payment_notifications').values(settled.map((s) => ({
-        id: deps.ids.next(), gateway: name, out_trade_no: s.c.check.outTradeNo, payment_id: s.c.payment.id, verdict: s.verdict,
-        reason: null, amount_fen: s.c.check.amount, received_at: at,
-      }))).execute();
-    }
-    return settled;
+  const items = candidates.map((c) => ({ payment: c.payment, amount: c.check.amount, gatewayRef: c.check.gatewayRef, actor }));
+  const settled = await settlePayments(deps, actor, items, 'notification', async (tx, at, done) => {
+    await tx.insertInto('payment_notifications').values(done.map((s) => ({
+      id: deps.ids.next(), gateway: name, out_trade_no: candidates[s.index]!.check.outTradeNo, payment_id: s.payment.id, verdict: s.verdict,
+      reason: null, amount_fen: candidates[s.index]!.check.amount, received_at: at,
+    }))).execute();
   });
+  return settled.map((s) => ({ c: candidates[s.index]!, verdict: s.verdict }));
 }
