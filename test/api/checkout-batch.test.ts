@@ -128,5 +128,33 @@ for (const target of testDatabases()) {
         assert.ok(ledger.ok, JSON.stringify(ledger));
       }
     });
+
+    it('keeps each order id to one plan and a partner within its quota when lists race (the loser decides again on fresh reads)', async () => {
+      const { t, store, merchant } = batch;
+      await addPartner(t, { code: 'bank-c', name: '丙银行', priority: 1, quota: '5000.00', productIds: [store.products['ep-6']] });
+      // Known customers (one small platform-funded plan each), so the lists take no phone claim that would queue one behind the other.
+      const phones = Array.from({ length: 10 }, (_, i) => 20 + i);
+      await createPlans(t.deps, phones.map((n) => ({ actor: merchant, input: inputOf(store, [n, 'free-3', 300, `K-${n}`, '']) })));
+      // Two lists with the same order ids for different customers, and 10 × ¥1,000 against ¥5,000 of quota.
+      const list = (from: number) => phones.slice(from, from + 5).map((n, i) => ({ actor: merchant, input: inputOf(store, [n, 'ep-6', 1000, `R-${i}`, '']) }));
+      const extra = phones.slice(0, 5).map((n, i) => ({ actor: merchant, input: inputOf(store, [n, 'ep-6', 1000, `S-${i}`, '']) }));
+      const [a, b, c] = await Promise.all([createPlans(t.deps, list(0)), createPlans(t.deps, list(5)), createPlans(t.deps, extra)]);
+      const all = [...a, ...b, ...c];
+      const won = all.filter((r) => r.ok).length;
+      assert.equal(won, 5, JSON.stringify(all.map((r) => (r.ok ? 'ok' : r.error.code))));
+      const codes = new Set(all.flatMap((r) => (r.ok ? [] : [r.error.code])));
+      for (const code of codes) assert.ok(['merchant_order_exists', 'origination_declined'].includes(code), code);
+      const plans = await t.deps.db.selectFrom('plans').select(['merchant_order_id']).where('product_id', '=', store.products['ep-6']!).execute();
+      assert.equal(plans.length, 5);
+      assert.equal(new Set(plans.map((p) => p.merchant_order_id)).size, 5, 'one plan per order id');
+      const orders = await t.deps.db.selectFrom('merchant_orders').select('merchant_order_id').where('merchant_order_id', 'like', 'R-%').execute();
+      assert.ok(orders.length <= 5);
+      const bankC = await t.deps.db.selectFrom('partners').select(['quota_used_fen', 'quota_fen']).where('code', '=', 'bank-c').executeTakeFirstOrThrow();
+      assert.equal(bankC.quota_used_fen, 500_000);
+      const funded = await t.deps.db.selectFrom('plan_funding').innerJoin('partners', 'partners.id', 'plan_funding.partner_id').select('plan_funding.plan_id').where('partners.code', '=', 'bank-c').execute();
+      assert.equal(funded.length, 5);
+      const ledger = await checkLedger(t.deps.db);
+      assert.ok(ledger.ok, JSON.stringify(ledger));
+    });
   });
 }
