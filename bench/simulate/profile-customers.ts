@@ -14,7 +14,7 @@ import { openDatabase } from '../../src/adapters/db/connect.ts';
  *   npx tsx bench/simulate/profile-customers.ts --customers 300 --months 3 [--seed 7] [--concurrency 1]
  *
  * Every PGlite statement sent while the "customers" step runs is counted, timed and attributed
- * to the innermost simulator function on its async stack (buy → checkout or signAgreement,
+ * to the innermost simulator function on its async stack (buy or checkOutPurchases → checkout, signAgreement,
  * payOff → payoff quote, returnOrder → return, owedOnBills, payAtCashier → startPayments or
  * handleNotifications). With --concurrency 1 (the default here) the step is serial, so the wall
  * time from one statement's end to the next statement's end — JavaScript included — is given
@@ -28,7 +28,7 @@ const { values } = parseArgs({ options: {
 
 const KINDS: [RegExp, string][] = [
   [/\bsignAgreement\b/, 'buy: signAgreement'],
-  [/\bat (async )?buy(s)? \(/, 'buy: checkout'],
+  [/\bat (async )?(buy|checkOutPurchases) \(/, 'buy: checkout'],
   [/\bat (async )?payOff(s)? \(/, 'payoff: quote'],
   [/\bat (async )?returnOrder \(/, 'return'],
   [/\bat (async )?owedOnBills \(/, 'pay: owedOnBills'],
