@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { addDays, type BusinessDate } from '../../core/calendar/business-date.ts';
 import { installmentChoice, returnChoice, type CustomerScript, type Purchase } from '../../core/simulate/behaviour.ts';
 import { increment } from '../../core/simulate/report.ts';
-import { createPlan } from '../checkout/create-plan.ts';
+import { createPlans } from '../checkout/create-plans.ts';
 import { returnGoods } from '../checkout/return-goods.ts';
 import { getCustomerPayoffQuote } from '../customers/views/payoff-quote.ts';
 import { startPayments } from '../payments/start-payments.ts';
@@ -11,6 +11,9 @@ import { sandboxOf } from '../payments/gateways.ts';
 import { handleNotifications } from '../payments/handle-notifications.ts';
 import type { RepaymentTarget } from '../servicing/repayment-targets.ts';
 import { execute } from '../execute.ts';
+import type { CreatedPlan } from '../checkout/create-plan.ts';
+import type { DomainError } from '../../core/errors.ts';
+import type { Result } from '../../core/result.ts';
 import type { Actor } from '../context.ts';
 import type { AppDeps } from '../deps.ts';
 import type { SimStore } from './sim-store.ts';
@@ -58,12 +61,16 @@ export interface ActionEnv { deps: AppDeps; store: SimStore; seed: number; agend
 /** A payment a customer chose in this round: started, paid at the cashier and settled with the round's others. */
 interface ChosenPayment { customer: number; customerId: string; target: RepaymentTarget; amount: number; what: string }
 
-/** What a round's actions share: what each bill payer owes (read once for the round) and the payments chosen. */
-interface Round { owed: Map<number, number>; payments: ChosenPayment[] }
+/** A purchase a customer makes in this round: checked out with the round's others. */
+interface ChosenCheckout { customer: SimCustomer; purchase: Purchase }
+
+/** What a round's actions share: what each bill payer owes (read once for the round), the purchases and the payments chosen. */
+interface Round { owed: Map<number, number>; checkouts: ChosenCheckout[]; payments: ChosenPayment[] }
 
 /**
  * The day's customers act in rounds: in round k every customer with a k-th action does it
- * (at most `concurrency` at once). The payments the round's customers choose are then started
+ * (at most `concurrency` at once). The purchases the round's customers make are checked out
+ * together, in customer order (createPlans: one transaction for the round's checkouts). The payments the round's customers choose are then started
  * together (startPayments: one transaction records them all, the sandbox opens each cashier),
  * each customer pays at the cashier, and the sandbox's signed notifications for the trades paid
  * are delivered to Fenqi as one burst (handleNotifications: one transaction for the common
@@ -81,8 +88,9 @@ export async function runCustomerRounds(env: ActionEnv, day: [number, Action[]][
   try {
     for (let k = 0; k < rounds; k++) {
       const acting = day.filter(([, actions]) => actions.length > k).map(([index, actions]) => [index, actions[k]!] as const);
-      const round: Round = { owed: await owedOnBills(env, customers, acting), payments: [] };
+      const round: Round = { owed: await owedOnBills(env, customers, acting), checkouts: [], payments: [] };
       await pool(acting, concurrency, ([index, action]) => runAction(env, customers[index]!, action, today, round));
+      await checkOutPurchases(env, round.checkouts.sort((x, y) => x.customer.script.index - y.customer.script.index), today);
       await payAtCashier(env, round.payments.sort((x, y) => x.customer - y.customer));
     }
   } finally {
@@ -120,7 +128,7 @@ async function owedOnBills(env: ActionEnv, customers: SimCustomer[], acting: rea
 
 async function runAction(env: ActionEnv, c: SimCustomer, a: Action, today: BusinessDate, round: Round): Promise<void> {
   switch (a.kind) {
-    case 'buy': await buy(env, c, a.purchase, today); break;
+    case 'buy': round.checkouts.push({ customer: c, purchase: a.purchase }); break;
     case 'pay': payBill(env, c, a.purchase, a.dueDate, round); break;
     case 'payoff': await payOff(env, c, a.purchase, today, round); break;
     case 'return': await returnOrder(env, c, a.purchase, a.returnKind, a.percent); break;
@@ -131,15 +139,24 @@ const customerActor = (customerId: string): Actor => ({ kind: 'customer', id: cu
 /** Actions fall on a later day than the checkout at the earliest. */
 const notBefore = (date: BusinessDate, today: BusinessDate) => (date <= today ? addDays(today, 1) : date);
 
-async function buy(env: ActionEnv, c: SimCustomer, p: Purchase, today: BusinessDate): Promise<void> {
-  const { deps, store, seed, agenda, tally } = env;
+/** The round's purchases through checkout at once (createPlans), each then followed up as alone: agenda, auto-debit agreement. */
+async function checkOutPurchases(env: ActionEnv, chosen: readonly ChosenCheckout[], today: BusinessDate): Promise<void> {
+  if (chosen.length === 0) return;
+  const { store } = env;
   const merchant: Actor = { kind: 'merchant', id: store.merchantId };
-  const r = await execute(deps, merchant, (ctx) => createPlan(ctx, {
-    merchantId: store.merchantId, merchantOrderId: `SIM-${c.script.index}-${p.n}`, phone: c.script.phone,
-    productId: store.products[p.productCode]!, amount: p.amountFen, downPayment: 0, description: `simulated order ${p.n}`,
-  }));
+  const results = await createPlans(env.deps, chosen.map(({ customer: c, purchase: p }) => ({
+    actor: merchant,
+    input: {
+      merchantId: store.merchantId, merchantOrderId: `SIM-${c.script.index}-${p.n}`, phone: c.script.phone,
+      productId: store.products[p.productCode]!, amount: p.amountFen, downPayment: 0, description: `simulated order ${p.n}`,
+    },
+  })));
+  for (let i = 0; i < chosen.length; i++) await bought(env, chosen[i]!.customer, chosen[i]!.purchase, results[i]!, today);
+}
+
+async function bought(env: ActionEnv, c: SimCustomer, p: Purchase, r: Result<CreatedPlan, DomainError>, today: BusinessDate): Promise<void> {
+  const { deps, seed, agenda, tally } = env;
   if (!r.ok) { increment(tally.declined, r.error.code); return; }
-  if (r.replayed) throw new Error('simulate: checkout replayed without an idempotency key');
   increment(tally.done, 'buy');
   c.customerId = r.value.customerId;
   c.plans.set(p.n, r.value.planId);
