@@ -2,6 +2,7 @@ import type { BusinessDate } from '../../core/calendar/business-date.ts';
 import type { AppDeps } from '../deps.ts';
 import { billReadyStep } from './bill-ready-step.ts';
 import { outageProtectionStep } from './protection-step.ts';
+import { plannerStatisticsStep } from './planner-statistics-step.ts';
 import { collectionsCloseStep } from '../collections/close-step.ts';
 import { creditReportStep } from '../credit-report/close-step.ts';
 
@@ -20,7 +21,8 @@ export interface CloseDateStep {
 
 export const beforePlanSteps: CloseDateStep[] = [
   // Register steps here (one import + one line each).
-  outageProtectionStep, // first: every plan-day of the date reads the protections it records
+  plannerStatisticsStep, // reads and writes no business data; every later statement is planned on fresh statistics
+  outageProtectionStep, // before the plans: every plan-day of the date reads the protections it records
 ];
 
 export const afterPlanSteps: CloseDateStep[] = [
