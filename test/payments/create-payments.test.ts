@@ -103,7 +103,7 @@ for (const target of testDatabases()) {
     }
 
     const outcome = (r: { ok: true; value: { id: string } } | { ok: false; error: { code: string; details?: Record<string, unknown> } }) =>
-      (r.ok ? { ok: true, id: r.value.id } : { ok: false, code: r.error.code, inFlight: r.error.details?.paymentId as string | undefined });
+      (r.ok ? { ok: true as const, id: r.value.id } : { ok: false as const, code: r.error.code, inFlight: r.error.details?.paymentId as string | undefined });
 
     it('creates, and refuses, exactly what one-by-one createPayment does', async () => {
       const a = await group(1);
