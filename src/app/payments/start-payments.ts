@@ -8,7 +8,7 @@ import type { CreatePaymentInput } from './create-payment.ts';
 import { createPayments } from './create-payments.ts';
 import { gatewayOf } from './gateways.ts';
 import type { PaymentRow } from './payment-store.ts';
-import { openCashier, PAYMENT_TTL_MS } from './start-payment.ts';
+import { openCashiers, PAYMENT_TTL_MS } from './start-payment.ts';
 
 export interface PaymentStart { actor: Actor; input: Omit<CreatePaymentInput, 'ttlMs'> }
 
@@ -19,9 +19,9 @@ export interface PaymentStart { actor: Actor; input: Omit<CreatePaymentInput, 't
  * (one lock, one read, one insert per table for the list), decided in list order, each with
  * its own actor and audit record; a payment it refuses (target not payable, a payment in
  * flight for the same plans, no such customer) gets its error and has written nothing. (2) The
- * gateway is asked for each cashier, outside any transaction (openCashier, which fails a
- * payment the gateway cannot open). (3) One statement marks the opened ones pending with
- * their payloads, and one read returns them.
+ * gateway is asked for the cashiers, outside any transaction (openCashiers: one call per
+ * gateway where it takes a batch, as the sandbox does; a payment it cannot open is failed).
+ * (3) One statement marks the opened ones pending with their payloads and returns them.
  *
  * A list in which a customer appears twice is decided in order, the second seeing the first
  * in flight, as one-by-one calls would.
@@ -48,15 +48,23 @@ export async function startPayments(deps: AppDeps, starts: readonly PaymentStart
     return rows;
   });
   const opened: { index: number; row: PaymentRow; payload: unknown }[] = [];
+  // Each gateway's payments together (one call where it takes a batch), in list order within it.
+  const byGateway = new Map<string, number[]>();
   for (let i = 0; i < starts.length; i++) {
     const row = created[i];
-    if (!row) continue;
-    const gateway = gatewayOf(deps, row.gateway);
-    invariant(gateway.ok, 'a payment was created for a configured gateway');
-    const payload = await openCashier(deps, gateway.value, row);
-    if (payload.ok) opened.push({ index: i, row, payload: payload.value });
-    else results[i] = payload;
+    if (row) byGateway.set(row.gateway, [...(byGateway.get(row.gateway) ?? []), i]);
   }
+  for (const [name, indexes] of byGateway) {
+    const gateway = gatewayOf(deps, name as PaymentRow['gateway']);
+    invariant(gateway.ok, 'a payment was created for a configured gateway');
+    const payloads = await openCashiers(deps, gateway.value, indexes.map((i) => created[i]!));
+    payloads.forEach((payload, k) => {
+      const index = indexes[k]!;
+      if (payload.ok) opened.push({ index, row: created[index]!, payload: payload.value });
+      else results[index] = payload;
+    });
+  }
+  opened.sort((x, y) => x.index - y.index);
   if (opened.length > 0) {
     const at = deps.clock.now();
     const values = JSON.stringify(opened.map((o) => ({ customer_id: o.row.customer_id, id: o.row.id, payload: o.payload })));

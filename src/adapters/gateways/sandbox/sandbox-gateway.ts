@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { sql } from 'kysely';
 import type { Db } from '../../db/tx.ts';
 import type { Clock } from '../../../app/ports.ts';
 import type {
@@ -52,12 +53,22 @@ export class SandboxGateway implements PaymentGateway {
   }
 
   async createPayment(r: CreatePaymentRequest): Promise<GatewayPayload> {
+    return (await this.createPayments([r]))[0]!;
+  }
+
+  /** Many orders in one write (a round of the simulator's cashier payments); the same trades and answers as one call each. */
+  async createPayments(requests: readonly CreatePaymentRequest[]): Promise<GatewayPayload[]> {
     this.maybeTimeout();
-    await this.o.db.insertInto('sandbox_trades').values({
-      out_trade_no: r.outTradeNo, trade_no: `SBX${r.outTradeNo.slice(0, 24).toUpperCase()}`, amount_fen: r.amount, subject: r.subject,
-      status: 'waiting', created_at: this.o.clock.now(), paid_at: null, expires_at: r.expiresAt,
-    }).onConflict((oc) => oc.column('out_trade_no').doNothing()).execute();
-    return { kind: 'redirect', url: `${this.o.publicUrl}/sandbox/cashier/${r.outTradeNo}?t=${this.cashierToken(r.outTradeNo)}` };
+    const now = this.o.clock.now();
+    const trades = requests.map((r) => ({
+      out_trade_no: r.outTradeNo, trade_no: `SBX${r.outTradeNo.slice(0, 24).toUpperCase()}`, amount_fen: r.amount, subject: r.subject, expires_at: r.expiresAt,
+    }));
+    // One parameter whatever the number of orders; a retried order keeps its first trade (on conflict do nothing), as one by one.
+    await sql`insert into sandbox_trades (out_trade_no, trade_no, amount_fen, subject, status, created_at, paid_at, expires_at)
+      select out_trade_no, trade_no, amount_fen, subject, 'waiting', ${now}::timestamptz, null, expires_at
+      from jsonb_to_recordset(${JSON.stringify(trades)}::jsonb) as v(out_trade_no text, trade_no text, amount_fen bigint, subject text, expires_at timestamptz)
+      on conflict (out_trade_no) do nothing`.execute(this.o.db);
+    return requests.map((r) => ({ kind: 'redirect' as const, url: `${this.o.publicUrl}/sandbox/cashier/${r.outTradeNo}?t=${this.cashierToken(r.outTradeNo)}` }));
   }
 
   /** The cashier's 支付 button. Returns what the customer is told. */
