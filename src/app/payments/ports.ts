@@ -72,6 +72,8 @@ export interface DebitRequest { agreementNo: string; outTradeNo: string; amount:
 export interface PaymentGateway {
   readonly name: GatewayName;
   createPayment(request: CreatePaymentRequest): Promise<GatewayPayload>;
+  /** createPayment for many orders in one call, where the gateway can (the sandbox: one write); fails, or answers, for all of them. */
+  createPayments?(requests: readonly CreatePaymentRequest[]): Promise<GatewayPayload[]>;
   verifyNotification(raw: RawNotification, now: Date): NotificationCheck;
   reply(accepted: boolean): NotificationReply;
   queryPayment(outTradeNo: string): Promise<QueryResult>;

@@ -1,5 +1,5 @@
 import { domainError, type DomainError } from '../../core/errors.ts';
-import { err, ok, type Result } from '../../core/result.ts';
+import { err, invariant, ok, type Result } from '../../core/result.ts';
 import { runTx } from '../../adapters/db/tx.ts';
 import type { Actor } from '../context.ts';
 import type { AppDeps } from '../deps.ts';
@@ -7,7 +7,7 @@ import { execute, type Idempotency } from '../execute.ts';
 import { createPayment, type CreatePaymentInput } from './create-payment.ts';
 import { gatewayOf } from './gateways.ts';
 import { findCustomerPayment, type PaymentRow } from './payment-store.ts';
-import type { GatewayPayload, PaymentGateway } from './ports.ts';
+import type { CreatePaymentRequest, GatewayPayload, PaymentGateway } from './ports.ts';
 
 /** How long a customer has to pay; the gateway order expires with it. */
 export const PAYMENT_TTL_MS = 2 * 3_600_000;
@@ -50,17 +50,45 @@ export async function startPayment(
  */
 export async function openCashier(deps: AppDeps, gateway: PaymentGateway, payment: PaymentRow): Promise<Result<GatewayPayload, DomainError>> {
   try {
-    return ok(await gateway.createPayment({
-      outTradeNo: payment.out_trade_no, amount: payment.amount_fen, subject: `${SUBJECTS[payment.kind] ?? '分期还款'} Fenqi`,
-      expiresAt: payment.expires_at, notifyUrl: `${deps.config.publicUrl}/v1/payments/notify/${payment.gateway}`,
-      returnUrl: `${deps.config.publicUrl}/v1/payments/return/${payment.out_trade_no}`,
-    }));
+    return ok(await gateway.createPayment(cashierRequest(deps, payment)));
   } catch (e) {
-    deps.log(`payment ${payment.id}: ${payment.gateway} create failed: ${(e as Error).message}`);
-    await markFailed(deps, payment, 'gateway unavailable');
-    void gateway.closePayment(payment.out_trade_no).catch(() => undefined);
-    return err(domainError('gateway_unavailable', `${payment.gateway} is not answering; nothing was charged. Please try again or choose another way to pay.`));
+    return cashierFailed(deps, gateway, payment, e);
   }
+}
+
+/**
+ * openCashier() for many payments of one gateway: in one call where the gateway offers it
+ * (createPayments), else one by one. A batch call that fails fails each of its payments as
+ * openCashier() would.
+ */
+export async function openCashiers(deps: AppDeps, gateway: PaymentGateway, payments: readonly PaymentRow[]): Promise<Result<GatewayPayload, DomainError>[]> {
+  if (!gateway.createPayments || payments.length < 2) {
+    const out = [];
+    for (const p of payments) out.push(await openCashier(deps, gateway, p));
+    return out;
+  }
+  try {
+    const payloads = await gateway.createPayments(payments.map((p) => cashierRequest(deps, p)));
+    invariant(payloads.length === payments.length, 'a gateway answers each order of a batch');
+    return payloads.map((p) => ok(p));
+  } catch (e) {
+    const out = [];
+    for (const p of payments) out.push(await cashierFailed(deps, gateway, p, e));
+    return out;
+  }
+}
+
+const cashierRequest = (deps: AppDeps, payment: PaymentRow): CreatePaymentRequest => ({
+  outTradeNo: payment.out_trade_no, amount: payment.amount_fen, subject: `${SUBJECTS[payment.kind] ?? '分期还款'} Fenqi`,
+  expiresAt: payment.expires_at, notifyUrl: `${deps.config.publicUrl}/v1/payments/notify/${payment.gateway}`,
+  returnUrl: `${deps.config.publicUrl}/v1/payments/return/${payment.out_trade_no}`,
+});
+
+async function cashierFailed(deps: AppDeps, gateway: PaymentGateway, payment: PaymentRow, e: unknown): Promise<Result<GatewayPayload, DomainError>> {
+  deps.log(`payment ${payment.id}: ${payment.gateway} create failed: ${(e as Error).message}`);
+  await markFailed(deps, payment, 'gateway unavailable');
+  void gateway.closePayment(payment.out_trade_no).catch(() => undefined);
+  return err(domainError('gateway_unavailable', `${payment.gateway} is not answering; nothing was charged. Please try again or choose another way to pay.`));
 }
 
 export async function markFailed(deps: AppDeps, payment: PaymentRow, reason: string, from: ('created' | 'pending')[] = ['created', 'pending']): Promise<boolean> {

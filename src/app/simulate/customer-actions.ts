@@ -214,11 +214,7 @@ async function payAtCashier(env: ActionEnv, chosen: ChosenPayment[]): Promise<vo
     if (outcome === 'paid') { paid.push(s.value.out_trade_no); increment(env.tally.done, what); }
     else increment(env.tally.rejected, `${what}_cashier_${outcome}`);
   }
-  const raws = [];
-  for (const outTradeNo of paid) {
-    const raw = await sandbox.notificationFor(outTradeNo);
-    if (raw) raws.push(raw);
-  }
+  const raws = (await sandbox.notificationsFor(paid)).flatMap((raw) => (raw ? [raw] : []));
   if (raws.length > 0) await handleNotifications(env.deps, 'sandbox', raws);
 }
 

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { sql } from 'kysely';
 import type { Db } from '../../db/tx.ts';
 import type { Clock } from '../../../app/ports.ts';
 import type { DebitRequest, DebitResult } from '../../../app/payments/ports.ts';
@@ -27,14 +28,21 @@ export class SandboxAgreements {
   }
 
   async debit(r: DebitRequest): Promise<DebitResult> {
-    const agreement = await this.db.selectFrom('sandbox_agreements').select('status').where('agreement_no', '=', r.agreementNo).executeTakeFirst();
-    if (!agreement || agreement.status !== 'active') return { state: 'agreement_revoked' };
-    if (this.faults().insufficientFunds) return { state: 'insufficient_funds' };
+    if (this.faults().insufficientFunds) {
+      const agreement = await this.db.selectFrom('sandbox_agreements').select('status').where('agreement_no', '=', r.agreementNo).executeTakeFirst();
+      return !agreement || agreement.status !== 'active' ? { state: 'agreement_revoked' } : { state: 'insufficient_funds' };
+    }
     const tradeNo = `SBXD${r.outTradeNo.slice(0, 24).toUpperCase()}`;
     const now = this.clock.now();
-    await this.db.insertInto('sandbox_trades').values({
-      out_trade_no: r.outTradeNo, trade_no: tradeNo, amount_fen: r.amount, subject: r.subject, status: 'paid', created_at: now, paid_at: now, expires_at: now,
-    }).onConflict((oc) => oc.column('out_trade_no').doNothing()).execute();
+    // One statement: the agreement's status, and the paid trade written only under an active agreement.
+    const { rows } = await sql<{ status: string }>`
+      with a as (select status from sandbox_agreements where agreement_no = ${r.agreementNo}),
+      t as (insert into sandbox_trades (out_trade_no, trade_no, amount_fen, subject, status, created_at, paid_at, expires_at)
+        select ${r.outTradeNo}::text, ${tradeNo}::text, ${r.amount}::bigint, ${r.subject}::text, 'paid', ${now}::timestamptz, ${now}::timestamptz, ${now}::timestamptz
+        from a where a.status = 'active'
+        on conflict (out_trade_no) do nothing)
+      select status from a`.execute(this.db);
+    if (rows[0]?.status !== 'active') return { state: 'agreement_revoked' };
     this.afterPaid(r.outTradeNo);
     // The money has moved; the answer is lost on the way back.
     if (this.faults().timeout) throw new GatewayTimeout('sandbox');

@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { sql } from 'kysely';
 import type { Db } from '../../db/tx.ts';
 import type { Clock } from '../../../app/ports.ts';
 import type {
@@ -52,16 +53,37 @@ export class SandboxGateway implements PaymentGateway {
   }
 
   async createPayment(r: CreatePaymentRequest): Promise<GatewayPayload> {
+    return (await this.createPayments([r]))[0]!;
+  }
+
+  /** Many orders in one write (a round of the simulator's cashier payments); the same trades and answers as one call each. */
+  async createPayments(requests: readonly CreatePaymentRequest[]): Promise<GatewayPayload[]> {
     this.maybeTimeout();
-    await this.o.db.insertInto('sandbox_trades').values({
-      out_trade_no: r.outTradeNo, trade_no: `SBX${r.outTradeNo.slice(0, 24).toUpperCase()}`, amount_fen: r.amount, subject: r.subject,
-      status: 'waiting', created_at: this.o.clock.now(), paid_at: null, expires_at: r.expiresAt,
-    }).onConflict((oc) => oc.column('out_trade_no').doNothing()).execute();
-    return { kind: 'redirect', url: `${this.o.publicUrl}/sandbox/cashier/${r.outTradeNo}?t=${this.cashierToken(r.outTradeNo)}` };
+    const now = this.o.clock.now();
+    const trades = requests.map((r) => ({
+      out_trade_no: r.outTradeNo, trade_no: `SBX${r.outTradeNo.slice(0, 24).toUpperCase()}`, amount_fen: r.amount, subject: r.subject, expires_at: r.expiresAt,
+    }));
+    // One parameter whatever the number of orders; a retried order keeps its first trade (on conflict do nothing), as one by one.
+    await sql`insert into sandbox_trades (out_trade_no, trade_no, amount_fen, subject, status, created_at, paid_at, expires_at)
+      select out_trade_no, trade_no, amount_fen, subject, 'waiting', ${now}::timestamptz, null, expires_at
+      from jsonb_to_recordset(${JSON.stringify(trades)}::jsonb) as v(out_trade_no text, trade_no text, amount_fen bigint, subject text, expires_at timestamptz)
+      on conflict (out_trade_no) do nothing`.execute(this.o.db);
+    return requests.map((r) => ({ kind: 'redirect' as const, url: `${this.o.publicUrl}/sandbox/cashier/${r.outTradeNo}?t=${this.cashierToken(r.outTradeNo)}` }));
   }
 
   /** The cashier's 支付 button. Returns what the customer is told. */
   async pay(outTradeNo: string): Promise<'paid' | 'already_paid' | 'insufficient_funds' | 'not_payable'> {
+    if (!this.faults.insufficientFunds) {
+      // The common case in one statement: a waiting trade not yet expired is paid. Any other
+      // trade is then read and answered as below (the update changed nothing).
+      const now = this.o.clock.now();
+      const paid = await this.o.db.updateTable('sandbox_trades').set({ status: 'paid', paid_at: now })
+        .where('out_trade_no', '=', outTradeNo).where('status', '=', 'waiting').where('expires_at', '>', now).executeTakeFirst();
+      if (Number(paid.numUpdatedRows) === 1) {
+        this.scheduleNotifications(outTradeNo);
+        return 'paid';
+      }
+    }
     const trade = await this.trade(outTradeNo);
     if (!trade) return 'not_payable';
     if (trade.status === 'paid') return 'already_paid';
@@ -81,7 +103,18 @@ export class SandboxGateway implements PaymentGateway {
 
   /** Builds the notification the sandbox sends for a paid trade (also used by tests to replay one). */
   async notificationFor(outTradeNo: string): Promise<RawNotification | null> {
-    const t = await this.trade(outTradeNo);
+    return this.notificationOf(await this.trade(outTradeNo));
+  }
+
+  /** notificationFor() for many trades, in one read (the simulator delivers a round's at once); in the order asked. */
+  async notificationsFor(outTradeNos: readonly string[]): Promise<(RawNotification | null)[]> {
+    if (outTradeNos.length === 0) return [];
+    const trades = await this.o.db.selectFrom('sandbox_trades').selectAll().where('out_trade_no', 'in', [...new Set(outTradeNos)]).execute();
+    const byNo = new Map(trades.map((t) => [t.out_trade_no, t]));
+    return outTradeNos.map((no) => this.notificationOf(byNo.get(no)));
+  }
+
+  private notificationOf(t: Awaited<ReturnType<SandboxGateway['trade']>>): RawNotification | null {
     if (!t || t.status !== 'paid') return null;
     const rawBody = JSON.stringify({ out_trade_no: t.out_trade_no, trade_no: t.trade_no, amount_fen: t.amount_fen, status: 'paid', paid_at: t.paid_at?.toISOString() });
     return { headers: { 'content-type': 'application/json', [SANDBOX_SIGNATURE_HEADER]: this.sign(rawBody) }, rawBody };

@@ -6,7 +6,7 @@ import { runTx } from '../../../adapters/db/tx.ts';
 import { invariant } from '../../../core/result.ts';
 import type { AppDeps } from '../../deps.ts';
 import { paymentGateways } from '../gateways.ts';
-import { createPayment } from '../create-payment.ts';
+import { createPayments } from '../create-payments.ts';
 import type { DebitResult } from '../ports.ts';
 import type { PaymentRow } from '../payment-store.ts';
 import { settlePayments } from '../settle-payments.ts';
@@ -21,7 +21,7 @@ interface Claimed extends Step { attemptId: string; payment?: PaymentRow; answer
  * The auto-debit of a chunk of agreements, one customer each, set-based: what is due for all
  * in one read; every step claimed in one multi-row INSERT … ON CONFLICT DO NOTHING (the
  * unique key stays the claim: a step another runner claimed is idle here); the payments
- * created in one transaction through createPayment(), each with its own actor and audit, and
+ * created in one transaction through createPayments(), each with its own actor and audit, and
  * linked to their attempts in the same transaction (an attempt interrupted from there on is
  * judged by its payment, see finishInterrupted); the gateway asked for each debit, in order,
  * outside any transaction; every 'paid' answer settled in one transaction through
@@ -38,7 +38,7 @@ export async function debitChunk(deps: AppDeps, agreements: readonly AgreementRo
   const claimed = await claim(deps, steps, now);
   if (claimed.length > 0) {
     crashPoint('debit:claimed');
-    await createPayments(deps, claimed);
+    await createDebitPayments(deps, claimed);
     crashPoint('debit:payment-created');
     await askGateways(deps, claimed);
     crashPoint('debit:after-gateway');
@@ -60,24 +60,30 @@ async function claim(deps: AppDeps, steps: readonly Step[], now: Date): Promise<
 }
 
 /**
- * One transaction, as startPayments() does: each payment through createPayment() (which
- * decides before it writes, so a refusal writes nothing), then one statement links every
+ * One transaction, as startPayments() does: every payment through ONE createPayments() (one
+ * lock, one read, one insert per table; it decides before it writes, so a refusal writes
+ * nothing), each with its own actor and audit record, then one statement links every
  * attempt to its payment.
  */
-async function createPayments(deps: AppDeps, claimed: Claimed[]): Promise<void> {
+async function createDebitPayments(deps: AppDeps, claimed: Claimed[]): Promise<void> {
   const gateways = paymentGateways(deps);
   const businessDate = await deps.calendar.today();
   await runTx(deps.db, async (tx) => {
     const at = deps.clock.now();
+    // Decided in customer_id order, the order the one-by-one loop took the customers' locks in (so ids are taken in the same order too).
+    const asked = [...claimed].sort((x, y) => (x.a.customer_id < y.a.customer_id ? -1 : x.a.customer_id > y.a.customer_id ? 1 : 0)).filter((c) => {
+      if (gateways[c.a.gateway]?.debit) return true;
+      c.done = { result: 'failed', reason: `${c.a.gateway} auto-debit is not configured` };
+      return false;
+    });
+    const made = await createPayments({ tx, deps, at, businessDate }, asked.map((c) => ({ actor: debitActor(c.a), input: paymentInput(c) })));
     const links: { customer_id: string; id: string; payment_id: string }[] = [];
-    // Customers are locked in customer_id order, as every batch that locks several of them does (no deadlock between batches).
-    for (const c of [...claimed].sort((x, y) => (x.a.customer_id < y.a.customer_id ? -1 : x.a.customer_id > y.a.customer_id ? 1 : 0))) {
-      if (!gateways[c.a.gateway]?.debit) { c.done = { result: 'failed', reason: `${c.a.gateway} auto-debit is not configured` }; continue; }
-      const r = await createPayment({ tx, deps, actor: debitActor(c.a), at, businessDate }, paymentInput(c));
-      if (!r.ok) { c.done = refused(r.error.code, r.error.message); continue; }
+    made.forEach((r, k) => {
+      const c = asked[k]!;
+      if (!r.ok) { c.done = refused(r.error.code, r.error.message); return; }
       c.payment = r.value;
       links.push({ customer_id: c.a.customer_id, id: c.attemptId, payment_id: r.value.id });
-    }
+    });
     if (links.length > 0) {
       await sql`update autodebit_attempts t set payment_id = v.payment_id
         from jsonb_to_recordset(${JSON.stringify(links)}::jsonb) as v(customer_id uuid, id uuid, payment_id uuid)
