@@ -205,4 +205,47 @@ describe('natural batching', () => {
     for (const group of seen) assert.ok(group.length <= 4);
     assert.equal(batcher.counters.fallbacks, 1, 'the group holding 13 failed and its items ran alone');
   });
+
+  it('keeps maxInFlight groups in flight, and starts more only while groups in flight have stalled', async () => {
+    const seen: number[][] = [];
+    const release: (() => void)[] = [];
+    const batcher = new NaturalBatcher<number, number>(async (items) => {
+      seen.push(items);
+      if (items.includes(1)) await new Promise<void>((r) => release.push(r)); // 1 waits, as on a lock
+      return items.map((i) => i * 2);
+    }, { maxBatch: 8, maxInFlight: 1, stalled: { afterMs: 40, maxInFlight: 2 } });
+    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    const one = batcher.submit(1);
+    await sleep(5);
+    const next = [2, 3].map((i) => batcher.submit(i));
+    await sleep(10);
+    assert.deepEqual(seen, [[1]], 'a group that is not yet stalled keeps the others waiting (and gathering)');
+    await sleep(60);
+    assert.deepEqual(seen, [[1], [2, 3]], 'once the group in flight has stalled, the next starts');
+    assert.deepEqual(await Promise.all(next), [4, 6]);
+    const later = batcher.submit(4);
+    await sleep(60);
+    assert.deepEqual(seen, [[1], [2, 3], [4]], 'the stalled group still holds its slot of the two: the next has one');
+    assert.equal(await later, 8);
+    release.forEach((r) => r());
+    assert.equal(await one, 2);
+  });
+
+  it('never has more than stalled.maxInFlight groups in flight', async () => {
+    const seen: number[][] = [];
+    const release: (() => void)[] = [];
+    const batcher = new NaturalBatcher<number, number>(async (items) => {
+      seen.push(items);
+      await new Promise<void>((r) => release.push(r));
+      return items.map((i) => i * 2);
+    }, { maxBatch: 1, maxInFlight: 1, stalled: { afterMs: 10, maxInFlight: 2 } });
+    const all = [1, 2, 3].map((i) => batcher.submit(i));
+    await new Promise((r) => setTimeout(r, 80));
+    assert.deepEqual(seen, [[1], [2]], 'two stalled groups fill every slot');
+    while (seen.length < 3 || release.length > 0) {
+      release.splice(0).forEach((r) => r());
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    assert.deepEqual(await Promise.all(all), [2, 4, 6]);
+  });
 });
