@@ -1,11 +1,12 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { sql } from 'kysely';
 import { testDatabases } from '../support/db.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
 import { checkout, seedTestStore, sessionFor, type TestStore } from '../support/store.ts';
 import { checkLedger } from '../../src/app/check-ledger.ts';
 import { postRepayment, type PostedRepayment, type PostRepaymentInput } from '../../src/app/servicing/post-repayment.ts';
-import { batchStats, RepaymentBatcher, runBatch, type RepaymentRequest } from '../../src/app/servicing/batch/repayment-batcher.ts';
+import { batchStats, RepaymentBatcher, runBatch, STALLED_AFTER_MS, type RepaymentRequest } from '../../src/app/servicing/batch/repayment-batcher.ts';
 import { NaturalBatcher } from '../../src/app/servicing/batch/natural-batcher.ts';
 import type { Executed } from '../../src/app/execute.ts';
 import type { RepaymentTarget } from '../../src/app/servicing/repayment-targets.ts';
@@ -133,6 +134,40 @@ for (const target of testDatabases()) {
       });
       assert.deepEqual(await state(batched.customerId, batched.id), await state(serial.customerId, serial.id));
       assert.equal((await state(batched.customerId, batched.id)).plan.status, 'paid_off');
+      await ledgerOk();
+    });
+
+    // On a server two batches are in flight; a third starts only once they have waited STALLED_AFTER_MS (here on locks another transaction holds).
+    it('keeps other customers\' repayments moving while both batches in flight wait on customer locks', { skip: target.name !== 'postgres' }, async () => {
+      const a = await newPlan();
+      const b = await newPlan();
+      const c = await newPlan();
+      let release!: () => void;
+      const held = new Promise<void>((r) => { release = r; });
+      let locked!: () => void;
+      const isLocked = new Promise<void>((r) => { locked = r; });
+      const holder = t.deps.db.transaction().execute(async (tx) => {
+        await sql`select 1 from credit_lines where customer_id in (${a.customerId}, ${b.customerId}) order by customer_id for update`.execute(tx);
+        locked();
+        await held;
+      });
+      await isLocked;
+      const batcher = new RepaymentBatcher(t.deps, { respond });
+      const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+      let waiting = 2;
+      const pa = batcher.submit(request(a.customerId, 'lk-a', { kind: 'amount', planId: a.id }, 100)).finally(() => { waiting--; });
+      await sleep(5);
+      const pb = batcher.submit(request(b.customerId, 'lk-b', { kind: 'amount', planId: b.id }, 100)).finally(() => { waiting--; });
+      await sleep(5);
+      const started = performance.now();
+      valueOf(await batcher.submit(request(c.customerId, 'lk-c', { kind: 'amount', planId: c.id }, 100)));
+      const waited = performance.now() - started;
+      assert.equal(waiting, 2, 'c was posted while a and b still wait on their locks');
+      assert.ok(waited >= STALLED_AFTER_MS - 15, `c waited until the batches in flight had stalled (${waited.toFixed(0)} ms)`);
+      release();
+      await holder;
+      valueOf(await pa);
+      valueOf(await pb);
       await ledgerOk();
     });
 
