@@ -25,7 +25,7 @@ import { setupStore } from './setup.ts';
 
 const { values } = parseArgs({ options: {
   customers: { type: 'string', default: '50' }, warm: { type: 'string', default: '20' }, posts: { type: 'string', default: '1' },
-  measure: { type: 'string', default: '0' }, profile: { type: 'string' }, 'session-sql': { type: 'string' },
+  measure: { type: 'string', default: '0' }, profile: { type: 'string' }, 'session-sql': { type: 'string' }, plans: { type: 'boolean' },
 } });
 const url = process.env.FENQI_BENCH_DATABASE_URL ?? DEFAULT_DATABASE_URL;
 const fresh = await openFreshPostgres(url, 4);
@@ -100,6 +100,15 @@ if (Number(values.measure) > 0) {
   for (const [label, e] of [...byStatement].sort((a, b) => b[1].cpuUs - a[1].cpuUs)) {
     process.stderr.write(`  ${(e.count / m).toFixed(2)}/repayment  ${(e.cpuUs / m).toFixed(0).padStart(5)} µs  ${label}\n`);
   }
+}
+if (values.plans) {
+  // How each prepared statement has been planned on one of the pool's connections: a statement
+  // PostgreSQL keeps planning afresh (custom plans) pays its planning on every execution.
+  const client = await raw.connect();
+  const { rows } = await client.query(`select generic_plans, custom_plans, regexp_replace(left(statement, 100), '\\s+', ' ', 'g') as sql
+    from pg_prepared_statements order by generic_plans + custom_plans desc`);
+  client.release();
+  for (const r of rows) process.stderr.write(`  generic ${String(r.generic_plans).padStart(4)}  custom ${String(r.custom_plans).padStart(4)}  ${r.sql}\n`);
 }
 await app.close();
 await db.destroy();

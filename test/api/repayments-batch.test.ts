@@ -1,11 +1,12 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { sql } from 'kysely';
 import { testDatabases } from '../support/db.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
 import { checkout, seedTestStore, sessionFor, type TestStore } from '../support/store.ts';
 import { checkLedger } from '../../src/app/check-ledger.ts';
 import { postRepayment, type PostedRepayment, type PostRepaymentInput } from '../../src/app/servicing/post-repayment.ts';
-import { batchStats, RepaymentBatcher, runBatch, type RepaymentRequest } from '../../src/app/servicing/batch/repayment-batcher.ts';
+import { batchStats, RepaymentBatcher, runBatch, STALLED_AFTER_MS, type RepaymentRequest } from '../../src/app/servicing/batch/repayment-batcher.ts';
 import { NaturalBatcher } from '../../src/app/servicing/batch/natural-batcher.ts';
 import type { Executed } from '../../src/app/execute.ts';
 import type { RepaymentTarget } from '../../src/app/servicing/repayment-targets.ts';
@@ -136,6 +137,40 @@ for (const target of testDatabases()) {
       await ledgerOk();
     });
 
+    // On a server two batches are in flight; a third starts only once they have waited STALLED_AFTER_MS (here on locks another transaction holds).
+    it('keeps other customers\' repayments moving while both batches in flight wait on customer locks', { skip: target.name !== 'postgres' }, async () => {
+      const a = await newPlan();
+      const b = await newPlan();
+      const c = await newPlan();
+      let release!: () => void;
+      const held = new Promise<void>((r) => { release = r; });
+      let locked!: () => void;
+      const isLocked = new Promise<void>((r) => { locked = r; });
+      const holder = t.deps.db.transaction().execute(async (tx) => {
+        await sql`select 1 from credit_lines where customer_id in (${a.customerId}, ${b.customerId}) order by customer_id for update`.execute(tx);
+        locked();
+        await held;
+      });
+      await isLocked;
+      const batcher = new RepaymentBatcher(t.deps, { respond });
+      const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+      let waiting = 2;
+      const pa = batcher.submit(request(a.customerId, 'lk-a', { kind: 'amount', planId: a.id }, 100)).finally(() => { waiting--; });
+      await sleep(5);
+      const pb = batcher.submit(request(b.customerId, 'lk-b', { kind: 'amount', planId: b.id }, 100)).finally(() => { waiting--; });
+      await sleep(5);
+      const started = performance.now();
+      valueOf(await batcher.submit(request(c.customerId, 'lk-c', { kind: 'amount', planId: c.id }, 100)));
+      const waited = performance.now() - started;
+      assert.equal(waiting, 2, 'c was posted while a and b still wait on their locks');
+      assert.ok(waited >= STALLED_AFTER_MS - 15, `c waited until the batches in flight had stalled (${waited.toFixed(0)} ms)`);
+      release();
+      await holder;
+      valueOf(await pa);
+      valueOf(await pb);
+      await ledgerOk();
+    });
+
     it('runs each request of a batch alone when the batch fails in the database, so only the bad one fails', async () => {
       const a = await newPlan();
       const b = await newPlan();
@@ -204,5 +239,48 @@ describe('natural batching', () => {
     assert.deepEqual(seen[0], [1, 2, 3, 4], 'what arrived together went together, up to maxBatch');
     for (const group of seen) assert.ok(group.length <= 4);
     assert.equal(batcher.counters.fallbacks, 1, 'the group holding 13 failed and its items ran alone');
+  });
+
+  it('keeps maxInFlight groups in flight, and starts more only while groups in flight have stalled', async () => {
+    const seen: number[][] = [];
+    const release: (() => void)[] = [];
+    const batcher = new NaturalBatcher<number, number>(async (items) => {
+      seen.push(items);
+      if (items.includes(1)) await new Promise<void>((r) => release.push(r)); // 1 waits, as on a lock
+      return items.map((i) => i * 2);
+    }, { maxBatch: 8, maxInFlight: 1, stalled: { afterMs: 40, maxInFlight: 2 } });
+    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    const one = batcher.submit(1);
+    await sleep(5);
+    const next = [2, 3].map((i) => batcher.submit(i));
+    await sleep(10);
+    assert.deepEqual(seen, [[1]], 'a group that is not yet stalled keeps the others waiting (and gathering)');
+    await sleep(60);
+    assert.deepEqual(seen, [[1], [2, 3]], 'once the group in flight has stalled, the next starts');
+    assert.deepEqual(await Promise.all(next), [4, 6]);
+    const later = batcher.submit(4);
+    await sleep(60);
+    assert.deepEqual(seen, [[1], [2, 3], [4]], 'the stalled group still holds its slot of the two: the next has one');
+    assert.equal(await later, 8);
+    release.forEach((r) => r());
+    assert.equal(await one, 2);
+  });
+
+  it('never has more than stalled.maxInFlight groups in flight', async () => {
+    const seen: number[][] = [];
+    const release: (() => void)[] = [];
+    const batcher = new NaturalBatcher<number, number>(async (items) => {
+      seen.push(items);
+      await new Promise<void>((r) => release.push(r));
+      return items.map((i) => i * 2);
+    }, { maxBatch: 1, maxInFlight: 1, stalled: { afterMs: 10, maxInFlight: 2 } });
+    const all = [1, 2, 3].map((i) => batcher.submit(i));
+    await new Promise((r) => setTimeout(r, 80));
+    assert.deepEqual(seen, [[1], [2]], 'two stalled groups fill every slot');
+    while (seen.length < 3 || release.length > 0) {
+      release.splice(0).forEach((r) => r());
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    assert.deepEqual(await Promise.all(all), [2, 4, 6]);
   });
 });

@@ -189,15 +189,18 @@ export type OpenPlanRow = PlanRow & { installment_tuples: InstallmentTuple[] | n
 export function openPlansQuery(customerIds: readonly string[]): RawBuilder<OpenPlanRow> {
   const ids = [...new Set(customerIds)];
   return sql<OpenPlanRow>`
-    select p.*, (
-      select json_agg(json_build_array(i.number, i.due_date, i.principal_fen, i.interest_fen, i.fee_fen, i.penalty_fen,
-        i.paid_principal_fen, i.paid_interest_fen, i.paid_fee_fen, i.paid_penalty_fen,
-        i.waived_principal_fen, i.waived_interest_fen, i.waived_fee_fen, i.waived_penalty_fen) order by i.number)
-      from installments as i where i.customer_id = p.customer_id and i.plan_id = p.id) as installment_tuples
+    select p.*, ${installmentTuplesOfP} as installment_tuples
     from unnest(${ids}::uuid[]) as c(id) join plans as p on p.customer_id = c.id
     where p.status = 'active'
     order by p.customer_id, p.created_at, p.id`;
 }
+
+/** The installment states of plan `p` (aliased so), as one JSON array of InstallmentTuple: a scalar subquery for a select list. */
+export const installmentTuplesOfP = sql<InstallmentTuple[] | null>`(
+      select json_agg(json_build_array(i.number, i.due_date, i.principal_fen, i.interest_fen, i.fee_fen, i.penalty_fen,
+        i.paid_principal_fen, i.paid_interest_fen, i.paid_fee_fen, i.paid_penalty_fen,
+        i.waived_principal_fen, i.waived_interest_fen, i.waived_fee_fen, i.waived_penalty_fen) order by i.number)
+      from installments as i where i.customer_id = p.customer_id and i.plan_id = p.id)`;
 
 export function openPlansByCustomer(rows: readonly OpenPlanRow[]): Map<string, OpenPlan[]> {
   const byCustomer = new Map<string, OpenPlan[]>();

@@ -7,7 +7,17 @@
  */
 export interface NaturalBatcherOptions<I = unknown> {
   maxBatch: number;
+  /**
+   * Groups in flight at once. Fewer groups in flight means bigger groups: each group's fixed
+   * cost (its transaction's round trips and statements) is shared by more items.
+   */
   maxInFlight: number;
+  /**
+   * A group in flight longer than `afterMs` (waiting on a lock, say) stops counting against
+   * maxInFlight, so the items behind it are not held up by it: up to `maxInFlight` groups in
+   * all may then be in flight. Without it, maxInFlight is a hard limit.
+   */
+  stalled?: { afterMs: number; maxInFlight: number };
   /** Where to count groups (shared by several batchers, e.g. one per server in tests). */
   counters?: BatchCounters;
   /**
@@ -26,9 +36,11 @@ interface Waiting<I, O> { item: I; resolve: (o: O) => void; reject: (e: unknown)
 
 export class NaturalBatcher<I, O> {
   private readonly queue: Waiting<I, O>[] = [];
-  private inFlight = 0;
+  /** When each group in flight started (performance.now()), oldest first. */
+  private readonly started: number[] = [];
   private readonly busy = new Set<string>();
   private scheduled = false;
+  private recheck: NodeJS.Timeout | undefined;
   readonly counters: BatchCounters;
 
   /**
@@ -51,18 +63,36 @@ export class NaturalBatcher<I, O> {
   }
 
   private pump(): void {
-    while (this.inFlight < this.options.maxInFlight && this.queue.length > 0) {
+    while (this.queue.length > 0 && this.slotFree()) {
       const group = this.take();
       if (group.length === 0) return;
       const keys = this.options.exclusiveKey ? new Set(group.map((w) => this.options.exclusiveKey!(w.item))) : undefined;
       keys?.forEach((k) => this.busy.add(k));
-      this.inFlight++;
+      const started = performance.now();
+      this.started.push(started);
       void this.settle(group).finally(() => {
         keys?.forEach((k) => this.busy.delete(k));
-        this.inFlight--;
+        this.started.splice(this.started.indexOf(started), 1);
         this.pump();
       });
     }
+  }
+
+  /**
+   * Whether another group may start now. When the only thing in the way is groups that have
+   * not yet been in flight `stalled.afterMs`, looks again when the oldest of them will have.
+   */
+  private slotFree(): boolean {
+    const { maxInFlight, stalled } = this.options;
+    if (!stalled) return this.started.length < maxInFlight;
+    if (this.started.length >= Math.max(maxInFlight, stalled.maxInFlight)) return false;
+    const now = performance.now();
+    const fresh = this.started.filter((t) => now - t < stalled.afterMs);
+    if (fresh.length < maxInFlight) return true;
+    if (!this.recheck) {
+      this.recheck = setTimeout(() => { this.recheck = undefined; this.pump(); }, Math.max(1, fresh[0]! + stalled.afterMs - now));
+    }
+    return false;
   }
 
   /** The next group: the oldest items, up to maxBatch, skipping those whose key is in flight. */

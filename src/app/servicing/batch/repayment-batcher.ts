@@ -32,7 +32,12 @@ export interface BatcherOptions {
   maxBatch?: number;
   /** Batches in flight at once: one fills while the other commits. PGlite runs one transaction at a time, so 1 there. */
   maxInFlight?: number;
+  /** Batches in flight at once when some have been in flight longer than STALLED_AFTER_MS (waiting on a lock). */
+  maxInFlightStalled?: number;
 }
+
+/** A batch in flight this long is taken to be waiting on a lock (a batch takes a few milliseconds under load). */
+export const STALLED_AFTER_MS = 50;
 
 /** Process-wide counters, for the benchmark and for operators: how well requests are being grouped. */
 export const batchStats: BatchCounters = { batches: 0, items: 0, largest: 0, fallbacks: 0 };
@@ -56,13 +61,20 @@ export class RepaymentBatcher {
   private readonly batcher: NaturalBatcher<RepaymentRequest, Executed<PostedRepayment>>;
 
   constructor(deps: AppDeps, options: BatcherOptions) {
+    const maxInFlight = deps.dbKind === 'pglite' ? 1 : options.maxInFlight ?? 2;
     this.batcher = new NaturalBatcher((requests) => runBatch(deps, requests, options.respond), {
       maxBatch: options.maxBatch ?? 64,
       // PGlite runs one transaction at a time: a second batch in flight would only wait, smaller.
-      // On a server, 8: measured at 32 clients on the shared 2-core box (BENCHMARKS.md), 2 → 8 → 16
-      // in flight gave 38 → 51 → 73 repayments/s; 8 leaves room in the default pool of 20 for each
-      // batch's business-date read beside its locks and for the other routes.
-      maxInFlight: deps.dbKind === 'pglite' ? 1 : options.maxInFlight ?? 8,
+      // On a server, 2: one batch fills while the other commits. A batch's cost is mostly fixed
+      // (five round trips, three statements whatever its size), so fewer batches in flight make
+      // bigger ones and less CPU per repayment on both sides: at 32 clients on the shared 2-core
+      // box (BENCHMARKS.md, 2026-11-26 session 6), 8 in flight made batches of 5–7 and 2 of about
+      // 9, with about a third less database CPU per repayment and more repayments per second.
+      maxInFlight,
+      // A batch waiting on a customer's lock (the close's, a payment's) must not hold up every
+      // other customer: after STALLED_AFTER_MS it stops counting, up to 8 batches in all (the
+      // earlier fixed number, which leaves room in a pool of 20 for the other routes).
+      ...(deps.dbKind === 'pglite' ? {} : { stalled: { afterMs: STALLED_AFTER_MS, maxInFlight: Math.max(maxInFlight, options.maxInFlightStalled ?? 8) } }),
       counters: batchStats,
       exclusiveKey: (r) => r.input.customerId,
     });
