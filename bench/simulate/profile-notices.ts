@@ -26,10 +26,14 @@ import { openDatabase } from '../../src/adapters/db/connect.ts';
  */
 const { values } = parseArgs({ options: {
   customers: { type: 'string', default: '1000' }, months: { type: 'string', default: '12' }, seed: { type: 'string', default: '7' },
+  /** A shape (as in the table's first column) whose plan is printed (EXPLAIN ANALYZE) every --explain-every-th time it runs. */
+  explain: { type: 'string' }, 'explain-every': { type: 'string', default: '100' },
 } });
 
 const PHASES: [RegExp, string][] = [
   [/^select .* from "close_outbox"/, 'intake: select close_outbox'],
+  [/^with due as \( select customer_id, plan_id/, 'intake: claim close_outbox'],
+  [/^with due as \( select customer_id, id from notices/, 'claim: lease due'],
   [/^insert into "notices"/, 'intake: insert notices'],
   [/^update "close_outbox"/, 'intake: mark close_outbox consumed'],
   [/^select .* from "notices"/, 'claim: select due'],
@@ -42,7 +46,8 @@ const PHASES: [RegExp, string][] = [
   [/^update notices n/, 'commit: update notices'],
   [/^insert into "notice_deliveries"/, 'commit: insert deliveries'],
   [/^insert into "inbox_messages"/, 'commit: insert inbox'],
-  [/^(begin|commit|start transaction|set transaction)/i, 'begin / commit'],
+  [/^(begin|start transaction|set transaction)/i, 'begin (after the JavaScript that decides and renders)'],
+  [/^(commit|rollback)/i, 'commit'],
 ];
 
 interface Tally { statements: number; ms: number; dbMs: number }
@@ -69,6 +74,10 @@ for (const name of ['query', 'exec'] as const) {
   (PGlite.prototype as unknown as Record<string, unknown>)[name] = async function counted(this: unknown, ...args: unknown[]) {
     if (!inStep) return original.apply(this, args);
     const phase = phaseOf(args[0]);
+    if (phase === values.explain && name === 'query' && (byPhase.get(phase)?.statements ?? 0) % Number(values['explain-every']) === 0) {
+      const plan = await original.apply(this, [`explain (analyze, buffers) ${String(args[0])}`, ...args.slice(1)]) as { rows: Record<string, string>[] };
+      console.log(`-- ${phase} #${byPhase.get(phase)?.statements ?? 0}\n${plan.rows.map((r) => Object.values(r)[0]).join('\n')}`);
+    }
     const started = performance.now();
     try { return await original.apply(this, args); } finally { count(phase, performance.now() - started); }
   };
