@@ -32,8 +32,8 @@ const { values } = parseArgs({ options: {
 
 const PHASES: [RegExp, string][] = [
   [/^select .* from "close_outbox"/, 'intake: select close_outbox'],
-  [/^with due as \( select customer_id, plan_id/, 'intake: claim close_outbox'],
-  [/^with due as \( select customer_id, id from notices/, 'claim: lease due'],
+  [/^update close_outbox set consumed_at/, 'intake: claim close_outbox'],
+  [/^update notices set lease_until/, 'claim: lease due'],
   [/^insert into "notices"/, 'intake: insert notices'],
   [/^update "close_outbox"/, 'intake: mark close_outbox consumed'],
   [/^select .* from "notices"/, 'claim: select due'],

@@ -36,15 +36,15 @@ export async function intakeCloseOutbox(deps: AppDeps, batchSize = 2_000): Promi
     const taken = await runTx(deps.db, async (tx) => {
       const at = deps.clock.now();
       // Claimed and marked consumed in one statement (the enqueue below commits or rolls back with it).
+      // The rows are found by their physical address (ctid) under the lock just taken, so the
+      // UPDATE never joins back over the whole, ever-growing table.
       const marked = await sql<OutboxItem>`
-        with due as (
-          select customer_id, plan_id, installment_number, kind, business_date from close_outbox
+        update close_outbox set consumed_at = ${at}
+        where ctid = any(array(
+          select ctid from close_outbox
           where consumed_at is null and send_on <= ${today}::date and kind = any(${[...OUTBOX_NOTICE_KINDS]}::text[])
-          order by send_on limit ${batchSize} for update skip locked)
-        update close_outbox o set consumed_at = ${at}
-        from due where o.customer_id = due.customer_id and o.plan_id = due.plan_id and o.installment_number = due.installment_number
-          and o.kind = due.kind and o.business_date = due.business_date
-        returning o.customer_id, o.plan_id, o.installment_number, o.kind, o.business_date, o.send_on`.execute(tx);
+          order by send_on limit ${batchSize} for update skip locked))
+        returning customer_id, plan_id, installment_number, kind, business_date, send_on`.execute(tx);
       if (marked.rows.length === 0) return 0;
       // RETURNING follows the join's order: back to the order the items were due in.
       const rows = marked.rows.sort((a, b) => (a.send_on < b.send_on ? -1 : a.send_on > b.send_on ? 1 : 0));
