@@ -236,8 +236,16 @@ function linkFacts(deps: AppDeps, services: NoticeServices, kind: NoticeKind, co
   const days = services.settings.rules[kind].linkValidDays;
   if (!content.linkTarget || days === null) return {};
   const expiresAt = new Date(now.getTime() + days * 86_400_000);
-  const token = signLink(deriveLinkKey(deps.secret), content.linkTarget, expiresAt);
+  const token = signLink(linkKeyOf(deps.secret), content.linkTarget, expiresAt);
   return { link: `${services.settings.publicUrl}/r/${token}`, linkExpiresOn: linkExpiryDate(expiresAt) };
+}
+
+/** The link key is derived once per secret, not twice an HMAC per notice. */
+const linkKeys = new Map<string, Buffer>();
+function linkKeyOf(secret: string): Buffer {
+  let key = linkKeys.get(secret);
+  if (!key) { key = deriveLinkKey(secret); linkKeys.set(secret, key); }
+  return key;
 }
 
 /** Runs `work` over `items`, at most `limit` at once. */
