@@ -26,7 +26,12 @@ import { openDatabase } from '../../src/adapters/db/connect.ts';
  */
 const { values } = parseArgs({ options: {
   customers: { type: 'string', default: '1000' }, months: { type: 'string', default: '12' }, seed: { type: 'string', default: '7' },
-  /** A shape (as in the table's first column) whose plan is printed (EXPLAIN ANALYZE) every --explain-every-th time it runs. */
+  /**
+   * A shape (as in the table's first column) whose plan is printed (EXPLAIN ANALYZE) every
+   * --explain-every-th time it runs. EXPLAIN ANALYZE executes the statement: on a write (a
+   * claim, an update) the statement then runs twice and the run is no longer the plain one —
+   * read the plans, not the figures, of such a run.
+   */
   explain: { type: 'string' }, 'explain-every': { type: 'string', default: '100' },
 } });
 
