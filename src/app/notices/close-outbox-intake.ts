@@ -1,5 +1,6 @@
 import { addDays, toEpochDay, type BusinessDate } from '../../core/calendar/business-date.ts';
 import { overdueDaysOf, type NoticeKind } from '../../core/notices/kinds.ts';
+import { sql } from 'kysely';
 import { runTx } from '../../adapters/db/tx.ts';
 import type { AppDeps } from '../deps.ts';
 import { enqueueNotices, type EnqueueReport, type NoticeRequest } from './enqueue-notice.ts';
@@ -18,6 +19,8 @@ export function dueDateOfOutboxItem(kind: string, sendOn: BusinessDate): Busines
   return after === null ? null : addDays(sendOn, -after);
 }
 
+interface OutboxItem { customer_id: string; plan_id: string; installment_number: number; kind: string; business_date: BusinessDate; send_on: BusinessDate }
+
 export interface IntakeReport extends EnqueueReport { taken: number }
 
 /**
@@ -31,22 +34,26 @@ export async function intakeCloseOutbox(deps: AppDeps, batchSize = 2_000): Promi
   const today = await deps.calendar.today();
   for (;;) {
     const taken = await runTx(deps.db, async (tx) => {
-      const rows = await tx.selectFrom('close_outbox').select(['customer_id', 'plan_id', 'installment_number', 'kind', 'business_date', 'send_on'])
-        .where('consumed_at', 'is', null).where('send_on', '<=', today).where('kind', 'in', OUTBOX_NOTICE_KINDS)
-        .orderBy('send_on').limit(batchSize).forUpdate().skipLocked().execute();
-      if (rows.length === 0) return 0;
       const at = deps.clock.now();
+      // Claimed and marked consumed in one statement (the enqueue below commits or rolls back with it).
+      // The rows are found by their physical address (ctid) under the lock just taken, so the
+      // UPDATE never joins back over the whole, ever-growing table.
+      const marked = await sql<OutboxItem>`
+        update close_outbox set consumed_at = ${at}
+        where ctid = any(array(
+          select ctid from close_outbox
+          where consumed_at is null and send_on <= ${today}::date and kind = any(${[...OUTBOX_NOTICE_KINDS]}::text[])
+          order by send_on limit ${batchSize} for update skip locked))
+        returning customer_id, plan_id, installment_number, kind, business_date, send_on`.execute(tx);
+      if (marked.rows.length === 0) return 0;
+      // RETURNING follows the join's order: back to the order the items were due in.
+      const rows = marked.rows.sort((a, b) => (a.send_on < b.send_on ? -1 : a.send_on > b.send_on ? 1 : 0));
       const requests: NoticeRequest[] = rows.map((r) => ({
         kind: r.kind as NoticeKind, customerId: r.customer_id, businessDate: r.business_date, dueDate: dueDateOfOutboxItem(r.kind, r.send_on),
         planId: r.plan_id, installmentNumber: r.installment_number, notBefore: startOfShanghaiDay(r.send_on),
       }));
       const report = await enqueueNotices(deps, tx, at, requests);
       if (!report.ok) throw new Error(`close outbox item not enqueued: ${report.error.message}`);
-      await tx.updateTable('close_outbox').set({ consumed_at: at })
-        .where((eb) => eb.or(rows.map((r) => eb.and([
-          eb('customer_id', '=', r.customer_id), eb('plan_id', '=', r.plan_id), eb('installment_number', '=', r.installment_number),
-          eb('kind', '=', r.kind), eb('business_date', '=', r.business_date),
-        ])))).execute();
       total.enqueued += report.value.enqueued; total.duplicates += report.value.duplicates; total.disabled += report.value.disabled;
       return rows.length;
     });

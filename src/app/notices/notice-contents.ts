@@ -37,13 +37,18 @@ export async function loadNoticeContents(deps: AppDeps, settings: NoticeSettings
 interface BatchRead {
   customers: Map<string, { phone: string | null; status: string; statementDay: number; dueDay: number }>;
   contacts: Map<string, { locale: string; email: string | null; email_verified_at: Date | null }>;
+  /** Per customer, the bills due on the batch's due dates only (enough for the bulk kinds, which never ask for the earliest open bill). */
   bills: Map<string, Bill[]>;
   merchantOfPlan: Map<string, string>;
 }
 
 async function readBatch(deps: AppDeps, rows: readonly NoticeRow[], today: BusinessDate): Promise<BatchRead> {
   const customerIds = [...new Set(rows.map((r) => r.customer_id))];
-  const billed = [...new Set(rows.filter((r) => isBillKind(r.kind as NoticeKind) || r.kind === 'repayment_link').map((r) => r.customer_id))];
+  const billRows = rows.filter((r) => isBillKind(r.kind as NoticeKind) || r.kind === 'repayment_link');
+  const billed = [...new Set(billRows.map((r) => r.customer_id))];
+  // The bulk kinds look up one bill each, by its due date (decideNoticeContent's billDue): only
+  // the installments due on the batch's due dates are read, not every customer's whole history.
+  const dueDates = [...new Set(billRows.map((r) => r.due_date).filter((d): d is BusinessDate => d !== null))];
   const paidOff = rows.filter((r) => r.kind === 'plan_paid_off' && r.plan_id);
   return readSnapshot(deps.db, async (tx) => {
     const customers = await tx.selectFrom('customers').select(['id', 'phone', 'status', 'statement_day', 'due_day']).where('id', 'in', customerIds).execute();
@@ -52,12 +57,13 @@ async function readBatch(deps: AppDeps, rows: readonly NoticeRow[], today: Busin
       customers: new Map(customers.map((c) => [c.id, { phone: c.phone, status: c.status, statementDay: c.statement_day, dueDay: c.due_day }])),
       contacts: new Map(contacts.map((c) => [c.customer_id, c])), bills: new Map(), merchantOfPlan: new Map(),
     };
-    if (billed.length > 0) {
+    if (billed.length > 0 && dueDates.length > 0) {
       const plans = await tx.selectFrom('plans').select(['customer_id', 'id', 'description', 'terms', 'grace_days'])
         .where('customer_id', 'in', billed).where('status', 'in', BILLED_PLAN_STATUSES)
         .orderBy('customer_id').orderBy('created_at').orderBy('id').execute();
       const installments = plans.length === 0 ? [] : await tx.selectFrom('installments').selectAll()
-        .where('customer_id', 'in', billed).where('plan_id', 'in', plans.map((p) => p.id)).orderBy('plan_id').orderBy('number').execute();
+        .where('customer_id', 'in', billed).where('plan_id', 'in', plans.map((p) => p.id)).where('due_date', 'in', dueDates)
+        .orderBy('plan_id').orderBy('number').execute();
       const states = new Map<string, ReturnType<typeof toState>[]>(plans.map((p) => [p.id, []]));
       for (const i of installments) states.get(i.plan_id)?.push(toState(i));
       const byCustomer = new Map<string, BillablePlan[]>();
