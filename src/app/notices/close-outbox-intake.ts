@@ -36,14 +36,14 @@ export async function intakeCloseOutbox(deps: AppDeps, batchSize = 2_000): Promi
     const taken = await runTx(deps.db, async (tx) => {
       const at = deps.clock.now();
       // Claimed and marked consumed in one statement (the enqueue below commits or rolls back with it).
-      // The rows are found by their physical address (ctid) under the lock just taken, so the
-      // UPDATE never joins back over the whole, ever-growing table.
+      // The rows are found again by primary key under the lock just taken (customer first, so
+      // the statement stays routable when the table is distributed by customer).
       const marked = await sql<OutboxItem>`
         update close_outbox set consumed_at = ${at}
-        where ctid = any(array(
-          select ctid from close_outbox
+        where (customer_id, plan_id, installment_number, kind, business_date) in (
+          select customer_id, plan_id, installment_number, kind, business_date from close_outbox
           where consumed_at is null and send_on <= ${today}::date and kind = any(${[...OUTBOX_NOTICE_KINDS]}::text[])
-          order by send_on limit ${batchSize} for update skip locked))
+          order by send_on limit ${batchSize} for update skip locked)
         returning customer_id, plan_id, installment_number, kind, business_date, send_on`.execute(tx);
       if (marked.rows.length === 0) return 0;
       // RETURNING follows the join's order: back to the order the items were due in.

@@ -102,21 +102,22 @@ export async function dispatchNotices(deps: AppDeps, options: NoticeDispatchOpti
 /**
  * Claims up to `batchSize` due notices under a lease, earliest first, in ONE statement: the
  * due rows are locked (SKIP LOCKED, so two dispatchers never claim the same notice) and
- * leased by the same UPDATE, which finds them by their physical address (ctid) under that lock
- * rather than joining back over the whole table. One statement is atomic on its own: no
- * transaction around it, and no OR of every claimed key to plan.
+ * leased by the same UPDATE, which finds them again by primary key (customer first, as every
+ * statement here addresses rows, so the claim stays routable when the table is distributed by
+ * customer). One statement is atomic on its own: no transaction around it, and no OR of every
+ * claimed key to plan.
  */
 async function claimDue(deps: AppDeps, batchSize: number, leaseMs: number): Promise<NoticeRow[]> {
   const now = deps.clock.now();
   const lease = new Date(now.getTime() + leaseMs);
   const r = await sql<NoticeRow>`
     update notices set lease_until = ${lease}, updated_at = ${now}
-    where ctid = any(array(
-      select ctid from notices
+    where (customer_id, id) in (
+      select customer_id, id from notices
       where status = 'pending' and next_attempt_at <= ${now} and (lease_until is null or lease_until <= ${now})
-      order by next_attempt_at limit ${batchSize} for update skip locked))
+      order by next_attempt_at limit ${batchSize} for update skip locked)
     returning *`.execute(deps.db);
-  // RETURNING follows the rows' physical order: earliest due first, as claimed.
+  // RETURNING follows the join's order: back to earliest due first, as claimed.
   return r.rows.sort((a, b) => a.next_attempt_at.getTime() - b.next_attempt_at.getTime());
 }
 
