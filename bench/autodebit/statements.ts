@@ -10,7 +10,7 @@
  * mode: `batch` (the default round), `single` (every agreement one by one: { batch: false }).
  * Older code ignores the options argument and runs its own round.
  */
-import { PGlite } from '@electric-sql/pglite';
+import { countStatements } from '../support/statement-hook.ts';
 import { startTestApp } from '../../test/support/app.ts';
 import { checkout, seedTestStore, sessionFor } from '../../test/support/store.ts';
 import { openDatabase } from '../../src/adapters/db/connect.ts';
@@ -21,12 +21,7 @@ import { sandbox } from '../../test/payments/support.ts';
 const n = Number(process.argv[2] ?? 100);
 const mode = process.argv[3] ?? 'batch';
 
-let statements = 0;
-const proto = PGlite.prototype as unknown as Record<'query' | 'exec', (...args: unknown[]) => unknown>;
-for (const m of ['query', 'exec'] as const) {
-  const original = proto[m]!;
-  proto[m] = function counted(this: unknown, ...args: unknown[]) { statements++; return original.apply(this, args); };
-}
+const statementsSoFar = countStatements();
 
 const t = await startTestApp({ name: 'pglite', open: () => openDatabase({ dataDir: 'memory://' }) });
 const store = await seedTestStore(t);
@@ -40,11 +35,11 @@ for (let i = 0; i < n; i++) {
 }
 await t.setBusinessDate(due);
 t.clock.set(new Date(`${due}T08:00:00+08:00`));
-const before = statements;
+const before = statementsSoFar();
 const started = performance.now();
 const report = await (runAutoDebitsOnce as (...a: unknown[]) => Promise<Record<string, number>>)(t.deps, undefined, { batch: mode !== 'single' });
 const ms = performance.now() - started;
-const used = statements - before;
+const used = statementsSoFar() - before;
 process.stdout.write(`${JSON.stringify({ customers: n, mode, succeeded: report.succeeded, statements: used, perDebit: +(used / Math.max(1, report.succeeded!)).toFixed(2), ms: Math.round(ms) })}\n`);
 await sandbox(t).drain();
 await t.close();

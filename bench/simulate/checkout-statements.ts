@@ -1,4 +1,4 @@
-import { PGlite } from '@electric-sql/pglite';
+import { countStatements } from '../support/statement-hook.ts';
 import { loadConfig } from '../../src/config.ts';
 import { wireWith } from '../../src/wiring.ts';
 import { ManualClock } from '../../src/app/ports.ts';
@@ -17,11 +17,7 @@ import { openDatabase } from '../../src/adapters/db/connect.ts';
  * has it) createPlans for lists of 10 and 40 orders, half from new customers. Runs on any
  * tree with the simulator's store (so a snapshot of an earlier commit can be measured too).
  */
-let count = 0;
-for (const name of ['query', 'exec'] as const) {
-  const original = PGlite.prototype[name] as (...args: unknown[]) => Promise<unknown>;
-  (PGlite.prototype as unknown as Record<string, unknown>)[name] = function counted(this: unknown, ...args: unknown[]) { count++; return original.apply(this, args); };
-}
+const count = countStatements();
 
 const handle = await openDatabase({ dataDir: 'memory://' });
 const clock = new ManualClock(new Date('2026-01-05T02:00:00Z'));
@@ -34,9 +30,9 @@ let order = 0;
 const input = (phone: number): CreatePlanInput => ({ merchantId: store.merchantId, merchantOrderId: `B-${order++}`, phone: `139${String(phone).padStart(8, '0')}`, productId: product, amount: 100_000, downPayment: 0 });
 
 async function measure(what: string, work: () => Promise<unknown>, plans: number): Promise<void> {
-  const before = count;
+  const before = count();
   await work();
-  const n = count - before;
+  const n = count() - before;
   console.log(`| ${what} | ${n} | ${(n / plans).toFixed(1)} |`);
 }
 

@@ -4,11 +4,11 @@
  * COMMIT counted), for the first half; (2) startPayments() for the other half as one list
  * (record, open the sandbox cashiers, mark pending), and the sandbox cashier's pay() and the
  * notification read for each, as the simulator's round does. Counts every statement sent to
- * PGlite by wrapping PGlite#query and PGlite#exec (as bench/autodebit/statements.ts does).
+ * PGlite through bench/support/statement-hook.ts.
  *
  *   node --import tsx bench/simulate/payment-statements.ts [N]
  */
-import { PGlite } from '@electric-sql/pglite';
+import { countStatements } from '../support/statement-hook.ts';
 import { startTestApp } from '../../test/support/app.ts';
 import { checkout, seedTestStore } from '../../test/support/store.ts';
 import { openDatabase } from '../../src/adapters/db/connect.ts';
@@ -20,12 +20,7 @@ import { sandbox } from '../../test/payments/support.ts';
 
 const n = Math.max(2, Number(process.argv[2] ?? 100));
 
-let statements = 0;
-const proto = PGlite.prototype as unknown as Record<'query' | 'exec', (...args: unknown[]) => unknown>;
-for (const m of ['query', 'exec'] as const) {
-  const original = proto[m]!;
-  proto[m] = function counted(this: unknown, ...args: unknown[]) { statements++; return original.apply(this, args); };
-}
+const statementsSoFar = countStatements();
 
 const t = await startTestApp({ name: 'pglite', open: () => openDatabase({ dataDir: 'memory://' }) });
 const store = await seedTestStore(t);
@@ -35,18 +30,18 @@ for (let i = 0; i < n; i++) plans.push(await checkout(t, store, `1370014${String
 const input = (p: { id: string; customerId: string }) => ({ customerId: p.customerId, target: { kind: 'installment' as const, planId: p.id, installmentNumber: 1 }, amount: 536_00, gateway: 'sandbox' as const });
 const half = Math.floor(n / 2);
 
-let before = statements;
+let before = statementsSoFar();
 let created = 0;
 for (const p of plans.slice(0, half)) {
   const r = await execute(t.deps, { kind: 'customer', id: p.customerId }, (ctx) => createPayment(ctx, { ...input(p), ttlMs: 3_600_000 }));
   if (r.ok) created++;
 }
-const single = statements - before;
+const single = statementsSoFar() - before;
 
-before = statements;
+before = statementsSoFar();
 const started = await startPayments(t.deps, plans.slice(half).map((p) => ({ actor: { kind: 'customer', id: p.customerId }, input: input(p) })));
-const listed = statements - before;
-before = statements;
+const listed = statementsSoFar() - before;
+before = statementsSoFar();
 const gateway = sandbox(t);
 const paid: string[] = [];
 for (const s of started) if (s.ok && (await gateway.pay(s.value.out_trade_no)) === 'paid') paid.push(s.value.out_trade_no);
@@ -54,7 +49,7 @@ for (const s of started) if (s.ok && (await gateway.pay(s.value.out_trade_no)) =
 const g = gateway as unknown as { notificationsFor?: (nos: string[]) => Promise<unknown[]>; notificationFor: (no: string) => Promise<unknown> };
 if (g.notificationsFor) await g.notificationsFor(paid);
 else for (const no of paid) await g.notificationFor(no);
-const cashier = statements - before;
+const cashier = statementsSoFar() - before;
 
 const per = (s: number, k: number) => +(s / Math.max(1, k)).toFixed(2);
 process.stdout.write(`${JSON.stringify({

@@ -1,4 +1,4 @@
-import { PGlite } from '@electric-sql/pglite';
+import { aroundStatements } from '../support/statement-hook.ts';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../../src/config.ts';
 import { wireWith } from '../../src/wiring.ts';
@@ -55,14 +55,11 @@ function count(kind: string): void {
   last = now;
   byKind.set(kind, t);
 }
-for (const name of ['query', 'exec'] as const) {
-  const original = PGlite.prototype[name] as (...args: unknown[]) => Promise<unknown>;
-  (PGlite.prototype as unknown as Record<string, unknown>)[name] = async function counted(this: unknown, ...args: unknown[]) {
-    if (!inStep) return original.apply(this, args);
-    const kind = kindOf(new Error().stack ?? '');
-    try { return await original.apply(this, args); } finally { count(kind); }
-  };
-}
+aroundStatements(async (run) => {
+  if (!inStep) return run();
+  const kind = kindOf(new Error().stack ?? '');
+  try { return await run(); } finally { count(kind); }
+});
 
 const handle = await openDatabase({ dataDir: 'memory://' });
 const clock = new ManualClock(new Date(`${SIMULATION_START}T09:00:00+08:00`));

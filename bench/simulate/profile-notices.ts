@@ -1,4 +1,4 @@
-import { PGlite } from '@electric-sql/pglite';
+import { aroundStatements } from '../support/statement-hook.ts';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../../src/config.ts';
 import { wireWith } from '../../src/wiring.ts';
@@ -74,19 +74,16 @@ function count(phase: string, dbMs: number): void {
   last = now;
   byPhase.set(phase, t);
 }
-for (const name of ['query', 'exec'] as const) {
-  const original = PGlite.prototype[name] as (...args: unknown[]) => Promise<unknown>;
-  (PGlite.prototype as unknown as Record<string, unknown>)[name] = async function counted(this: unknown, ...args: unknown[]) {
-    if (!inStep) return original.apply(this, args);
-    const phase = phaseOf(args[0]);
-    if (phase === values.explain && name === 'query' && (byPhase.get(phase)?.statements ?? 0) % Number(values['explain-every']) === 0) {
-      const plan = await original.apply(this, [`explain (analyze, buffers) ${String(args[0])}`, ...args.slice(1)]) as { rows: Record<string, string>[] };
-      console.log(`-- ${phase} #${byPhase.get(phase)?.statements ?? 0}\n${plan.rows.map((r) => Object.values(r)[0]).join('\n')}`);
-    }
-    const started = performance.now();
-    try { return await original.apply(this, args); } finally { count(phase, performance.now() - started); }
-  };
-}
+aroundStatements(async (run, { text, method, args, runOther }) => {
+  if (!inStep) return run();
+  const phase = phaseOf(text);
+  if (phase === values.explain && method === 'query' && (byPhase.get(phase)?.statements ?? 0) % Number(values['explain-every']) === 0) {
+    const plan = await runOther([`explain (analyze, buffers) ${String(text)}`, ...args.slice(1)]) as { rows: Record<string, string>[] };
+    console.log(`-- ${phase} #${byPhase.get(phase)?.statements ?? 0}\n${plan.rows.map((r) => Object.values(r)[0]).join('\n')}`);
+  }
+  const started = performance.now();
+  try { return await run(); } finally { count(phase, performance.now() - started); }
+});
 
 const handle = await openDatabase({ dataDir: 'memory://' });
 const clock = new ManualClock(new Date(`${SIMULATION_START}T09:00:00+08:00`));
