@@ -141,4 +141,4 @@ function safeJson(text: string): unknown {
 }
 
 /** Plan and payment ids are UUIDs; anything else is a 404 without asking the API. */
-export const isUuid = (s: string): boolean => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s);
+export { isUuid } from '../core/ids.ts';

@@ -10,6 +10,7 @@ import type { Db, Tx } from '../../adapters/db/tx.ts';
 import type { AppDeps } from '../deps.ts';
 import type { TxContext } from '../context.ts';
 import { noticeServicesOf } from './services.ts';
+import { isUuid } from '../../core/ids.ts';
 
 /**
  * What a caller asks to be told to a customer. Bill notices name the bill (dueDate) and
@@ -136,14 +137,13 @@ function rowOf(deps: AppDeps, r: NoticeRequest, dedupKey: string, channels: read
   };
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const isFen = (v: unknown): boolean => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
 const isDate = (v: unknown): boolean => typeof v === 'string' && parseBusinessDate(v).ok;
 
 function validate(r: NoticeRequest): Result<string, DomainError> {
   if (!isNoticeKind(r.kind)) return err(domainError('validation_failed', `unknown notice kind "${String(r.kind)}"`, 'kind'));
-  if (!UUID.test(r.customerId)) return err(domainError('validation_failed', 'customerId must be a UUID', 'customerId'));
-  if (r.planId && !UUID.test(r.planId)) return err(domainError('validation_failed', 'planId must be a UUID', 'planId'));
+  if (!isUuid(r.customerId)) return err(domainError('validation_failed', 'customerId must be a UUID', 'customerId'));
+  if (r.planId && !isUuid(r.planId)) return err(domainError('validation_failed', 'planId must be a UUID', 'planId'));
   const f = r.facts ?? {};
   const need = (ok: boolean, what: string): Result<void, DomainError> => (ok ? { ok: true, value: undefined } : err(domainError('validation_failed', `a ${r.kind} notice needs ${what}`, 'facts')));
   const checks: Partial<Record<NoticeKind, Result<void, DomainError>>> = {

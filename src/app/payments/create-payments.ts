@@ -11,6 +11,7 @@ import { currentBillDueDate, planTargets } from '../servicing/repayment-targets.
 import type { CreatePaymentInput } from './create-payment.ts';
 import { clashingPayment, paymentInFlight } from './in-flight-clash.ts';
 import type { PaymentRow } from './payment-store.ts';
+import { isUuid } from '../../core/ids.ts';
 
 /** One payment of a list: who asks (recorded on its audit row) and what. */
 export interface PaymentToCreate { actor: Actor; input: CreatePaymentInput }
@@ -18,7 +19,6 @@ export interface PaymentToCreate { actor: Actor; input: CreatePaymentInput }
 /** A transaction shared by payments of several actors: each item brings its own. */
 export type BatchTxContext = Omit<TxContext, 'actor'>;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * createPayment() for a list, set-based, in the caller's transaction: ONE statement locks
@@ -35,7 +35,7 @@ export async function createPayments(ctx: BatchTxContext, items: readonly Paymen
   if (items.length === 0) return [];
   const { tx, businessDate, at } = ctx;
   // A customer id that is not a UUID names no customer (and would fail the ::uuid[] casts for the whole list).
-  const ids = [...new Set(items.map((i) => i.input.customerId).filter((id) => UUID.test(id)))];
+  const ids = [...new Set(items.map((i) => i.input.customerId).filter(isUuid))];
   const books = new Map<string, CustomerBook>();
   const inFlight = new Map<string, { id: string; plan_ids: unknown }[]>();
   if (ids.length > 0) {

@@ -1,6 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { fromEpochDay, toEpochDay, type BusinessDate } from '../calendar/business-date.ts';
 import { invariant } from '../result.ts';
+import { isUuid } from '../ids.ts';
 
 /**
  * Signed links (还款链接) a notice carries: short enough for an SMS, bound to one customer
@@ -34,7 +35,6 @@ export type LinkVerdict =
 const VERSION = 1;
 const KIND_CODES = { bill: 1, installment: 2, email: 3 } as const;
 const MAC_BYTES = 10;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const TOKEN = /^[A-Za-z0-9_-]{20,120}$/;
 
 /** A key for links only, derived from the deployment secret, so a link MAC can never double as a phone hash or anything else signed with it. */
@@ -116,7 +116,7 @@ function u16(value: number, what: string): Buffer {
 }
 
 function uuidBytes(id: string): Buffer {
-  invariant(UUID.test(id), 'link ids are UUIDs');
+  invariant(isUuid(id), 'link ids are UUIDs');
   return Buffer.from(id.replace(/-/g, ''), 'hex');
 }
 

@@ -27,6 +27,7 @@ import { catchUpClose, customersBehindClose } from './close-catch-up.ts';
 import { bookReadQuery, parseBookRead, type CustomerMarks } from './book-read.ts';
 import { clashingPayment, paymentInFlight } from '../../payments/in-flight-clash.ts';
 import { shanghaiDateOf } from '../../../core/calendar/shanghai.ts';
+import { isUuid } from '../../../core/ids.ts';
 
 /**
  * One repayment to post, and who asked for it (each has its own audit record). A customer's
@@ -92,7 +93,7 @@ export class RepaymentPosting {
     ctx: OpeningContext, customerIds: readonly string[], claims: readonly Idempotency[] = [], sessionTokenHashes: readonly string[] = [],
   ): Promise<{ posting: RepaymentPosting; held: Map<string, HeldKey> }> {
     const { tx } = ctx;
-    const ids = customerIds.filter((id) => UUID.test(id));
+    const ids = customerIds.filter(isUuid);
     let lines: CreditLineRow[];
     let held = new Map<string, HeldKey>();
     if (claims.length === 0) {
@@ -148,7 +149,6 @@ export class RepaymentPosting {
 }
 
 const validAmount = (amount: Fen) => Number.isSafeInteger(amount) && amount > 0;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function decide(ctx: BatchContext, book: CustomerBook | undefined, job: RepaymentJob, w: BatchWrites): Result<PostedRepayment, DomainError> {
   const { input } = job;
