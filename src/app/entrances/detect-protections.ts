@@ -29,7 +29,11 @@ export async function applyProtections(ctx: TxContext, date: BusinessDate): Prom
   const s = await loadProtectionSettings(ctx.tx);
   const timelines = await loadTimelines(ctx.tx);
   const run: ProtectionRun = { date, outageClasses: 0, movedClasses: 0, incidents: 0, installmentsProtected: 0 };
-  for (const group of groupByClass(await candidates(ctx.tx, date, s))) {
+  const window = await candidateWindow(ctx.tx, date, s);
+  // Most dates no class has a cause: the classes alone (a handful of rows) show it, without
+  // reading every candidate plan (thousands of rows, on PGlite ~1 µs a value to decode).
+  const anyCause = (await candidateClasses(ctx.tx, date, window)).some((c) => causesFor(timelines, c.before, c.now, date, s).length > 0);
+  for (const group of anyCause ? groupByClass(await candidates(ctx.tx, date, window)) : []) {
     const now: PlanClass = { productId: group[0]!.productId, merchantId: group[0]!.merchantId, partnerIds: group[0]!.ownersNow };
     const before: PlanClass = { ...now, partnerIds: group[0]!.ownersPrev };
     for (const cause of causesFor(timelines, before, now, date, s)) {
@@ -63,17 +67,37 @@ function groupByClass(rows: Candidate[]): Candidate[][] {
   return [...groups.values()];
 }
 
-/** Active plans with an open installment whose due date a window starting on this date could cover. */
-async function candidates(tx: Tx, date: BusinessDate, s: ProtectionSettings): Promise<Candidate[]> {
+interface CandidateWindow { from: BusinessDate; to: BusinessDate }
+
+/** Due dates a window starting on this date could cover: from the longest grace back to the moved-entrance grace ahead. */
+async function candidateWindow(tx: Tx, date: BusinessDate, s: ProtectionSettings): Promise<CandidateWindow> {
   const grace = await tx.selectFrom('plans').select((eb) => eb.fn.max('grace_days').as('g')).where('status', '=', 'active').executeTakeFirst();
-  const from = addDays(date, -Number(grace?.g ?? 0));
-  const to = addDays(date, s.movedGraceDays);
-  const owners = (on: BusinessDate) => sql`coalesce((select jsonb_agg(o.partner_id order by o.seq) from ${ownersOnSql(on)} o
+  return { from: addDays(date, -Number(grace?.g ?? 0)), to: addDays(date, s.movedGraceDays) };
+}
+
+const ownersOf = (on: BusinessDate) => sql`coalesce((select jsonb_agg(o.partner_id order by o.seq) from ${ownersOnSql(on)} o
     where o.customer_id = p.customer_id and o.plan_id = p.id), '[]'::jsonb)`;
+
+const candidatePlans = (window: CandidateWindow) => sql`
+    (select distinct customer_id, plan_id from installments where settled_on is null and due_date between ${window.from}::date and ${window.to}::date) d
+    join plans p on p.customer_id = d.customer_id and p.id = d.plan_id`;
+
+/** The distinct classes (product, merchant, owners today and yesterday) of the candidate plans. */
+async function candidateClasses(tx: Tx, date: BusinessDate, window: CandidateWindow): Promise<{ before: PlanClass; now: PlanClass }[]> {
+  const rows = await sql<{ product_id: string; merchant_id: string; now: string[]; prev: string[] }>`
+    select distinct p.product_id::text, p.merchant_id::text, ${ownersOf(date)} as now, ${ownersOf(addDays(date, -1))} as prev
+    from ${candidatePlans(window)} where p.status = 'active'`.execute(tx);
+  return rows.rows.map((r) => {
+    const now: PlanClass = { productId: r.product_id, merchantId: r.merchant_id, partnerIds: r.now };
+    return { now, before: { ...now, partnerIds: r.prev } };
+  });
+}
+
+/** Active plans with an open installment whose due date a window starting on this date could cover. */
+async function candidates(tx: Tx, date: BusinessDate, window: CandidateWindow): Promise<Candidate[]> {
   const rows = await sql<{ customer_id: string; plan_id: string; product_id: string; merchant_id: string; now: string[]; prev: string[] }>`
-    select p.customer_id::text, p.id::text as plan_id, p.product_id::text, p.merchant_id::text, ${owners(date)} as now, ${owners(addDays(date, -1))} as prev
-    from (select distinct customer_id, plan_id from installments where settled_on is null and due_date between ${from}::date and ${to}::date) d
-    join plans p on p.customer_id = d.customer_id and p.id = d.plan_id
+    select p.customer_id::text, p.id::text as plan_id, p.product_id::text, p.merchant_id::text, ${ownersOf(date)} as now, ${ownersOf(addDays(date, -1))} as prev
+    from ${candidatePlans(window)}
     where p.status = 'active'`.execute(tx);
   return rows.rows.map((r) => ({ customerId: r.customer_id, planId: r.plan_id, productId: r.product_id, merchantId: r.merchant_id, ownersNow: r.now, ownersPrev: r.prev }));
 }
