@@ -62,7 +62,9 @@ function groupByClass(rows: Candidate[]): Candidate[][] {
   const groups = new Map<string, Candidate[]>();
   for (const r of rows) {
     const key = `${r.productId}|${r.merchantId}|${r.ownersNow.join(',')}|${r.ownersPrev.join(',')}`;
-    groups.set(key, [...(groups.get(key) ?? []), r]);
+    // Appended in place: copying the group on every row made this quadratic in a class's size.
+    const group = groups.get(key);
+    if (group) group.push(r); else groups.set(key, [r]);
   }
   return [...groups.values()];
 }
