@@ -1,16 +1,18 @@
 import { sql } from 'kysely';
 import { maskPhonesIn } from '../core/privacy/mask.ts';
 import type { Tx } from '../adapters/db/tx.ts';
-import type { TxContext } from './context.ts';
+import type { Actor, TxContext } from './context.ts';
 
 /** One audit_log row as audit() writes it (details already masked JSON text). */
 export interface AuditRow { id: string; at: Date; actor: string; action: string; target: string | null; ip: string | null; details: string }
 
 /** The row audit() would write for `ctx`; takes its id now, so a batch keeps the one-by-one order of ids. */
 export function auditRow(ctx: Pick<TxContext, 'deps' | 'actor' | 'at'>, action: string, target: string | null, details: Record<string, unknown> = {}): AuditRow {
-  const actor = `${ctx.actor.kind}:${ctx.actor.id}${ctx.actor.role ? `:${ctx.actor.role}` : ''}`;
-  return { id: ctx.deps.ids.next(), at: ctx.at, actor, action, target, ip: ctx.actor.ip ?? null, details: maskPhonesIn(JSON.stringify(details)) };
+  return { id: ctx.deps.ids.next(), at: ctx.at, actor: actorRef(ctx.actor), action, target, ip: ctx.actor.ip ?? null, details: maskPhonesIn(JSON.stringify(details)) };
 }
+
+/** How an actor is written in the audit log, ticket history and approvals: kind:id, and :role for staff. */
+export const actorRef = (actor: Actor): string => `${actor.kind}:${actor.id}${actor.role ? `:${actor.role}` : ''}`;
 
 /**
  * Appends to the audit log in the caller's transaction: who did what to what, when and from

@@ -52,7 +52,9 @@ export async function startPayments(deps: AppDeps, starts: readonly PaymentStart
   const byGateway = new Map<string, number[]>();
   for (let i = 0; i < starts.length; i++) {
     const row = created[i];
-    if (row) byGateway.set(row.gateway, [...(byGateway.get(row.gateway) ?? []), i]);
+    if (!row) continue;
+    const list = byGateway.get(row.gateway);
+    if (list) list.push(i); else byGateway.set(row.gateway, [i]);
   }
   for (const [name, indexes] of byGateway) {
     const gateway = gatewayOf(deps, name as PaymentRow['gateway']);

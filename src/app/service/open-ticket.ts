@@ -3,9 +3,9 @@ import { isTicketCategory, type TicketCategory } from '../../core/service/catego
 import { slaDue } from '../../core/service/sla.ts';
 import { maskPhonesIn } from '../../core/privacy/mask.ts';
 import { err, ok, type Result } from '../../core/result.ts';
-import { audit } from '../audit.ts';
+import { actorRef, audit } from '../audit.ts';
 import type { TxContext } from '../context.ts';
-import { requireStaff, SERVICE_ACT_ROLES, actorRef } from './staff.ts';
+import { requireStaff, SERVICE_ACT_ROLES } from './staff.ts';
 import { appendTicketEvent } from './ticket-store.ts';
 import { serviceDb, type TicketRow } from './tables.ts';
 

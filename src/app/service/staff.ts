@@ -19,8 +19,6 @@ export function requireStaff(actor: Actor, roles: readonly string[]): Result<{ i
   return ok({ id: actor.id, role: actor.role! });
 }
 
-/** How an actor is written in ticket history and approvals. */
-export const actorRef = (actor: Actor): string => `${actor.kind}:${actor.id}${actor.role ? `:${actor.role}` : ''}`;
 
 /** The deployment's per-role limits over the defaults. */
 export const serviceLimitsOf = (deps: AppDeps): ServiceLimits => ({ ...DEFAULT_SERVICE_LIMITS, ...(deps.config.serviceLimitsFen ?? {}) });

@@ -3,7 +3,7 @@ import { domainError, type DomainError } from '../../core/errors.ts';
 import { maskPhonesIn } from '../../core/privacy/mask.ts';
 import { err, ok, type Result } from '../../core/result.ts';
 import type { TxContext } from '../context.ts';
-import { actorRef } from './staff.ts';
+import { actorRef } from '../audit.ts';
 import { serviceDb, type TicketEventRow, type TicketRow } from './tables.ts';
 
 /**

@@ -2,6 +2,7 @@ import { sql, type RawBuilder } from 'kysely';
 import type { BusinessDate } from '../../../core/calendar/business-date.ts';
 import { maskPhonesIn } from '../../../core/privacy/mask.ts';
 import type { Tx } from '../../../adapters/db/tx.ts';
+import { actorRef } from '../../audit.ts';
 import type { Actor } from '../../context.ts';
 import type { EventTopic } from '../../events.ts';
 
@@ -45,8 +46,7 @@ export class RepaymentRecords {
   }
 
   audit(actor: Actor, action: string, target: string | null, details: Record<string, unknown>): void {
-    const who = `${actor.kind}:${actor.id}${actor.role ? `:${actor.role}` : ''}`;
-    this.audits.push([this.nextId(), who, action, target, actor.ip ?? null, maskPhonesIn(JSON.stringify(details))]);
+    this.audits.push([this.nextId(), actorRef(actor), action, target, actor.ip ?? null, maskPhonesIn(JSON.stringify(details))]);
   }
 
   /**
