@@ -1,12 +1,6 @@
 import { aroundStatements } from '../support/statement-hook.ts';
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../../src/config.ts';
-import { wireWith } from '../../src/wiring.ts';
-import { ManualClock } from '../../src/app/ports.ts';
-import { NoticeCapture } from '../../src/app/simulate/capture-notices.ts';
-import { runSimulation } from '../../src/app/simulate/run-simulation.ts';
-import { SIMULATION_START } from '../../src/adapters/cli/simulate.ts';
-import { openDatabase } from '../../src/adapters/db/connect.ts';
+import { simulateInMemory } from './simulate-in-memory.ts';
 
 /**
  * Where the simulator's customers' step spends its statements and time, by action kind:
@@ -61,21 +55,13 @@ aroundStatements(async (run) => {
   try { return await run(); } finally { count(kind); }
 });
 
-const handle = await openDatabase({ dataDir: 'memory://' });
-const clock = new ManualClock(new Date(`${SIMULATION_START}T09:00:00+08:00`));
-const capture = new NoticeCapture();
-const config = { ...loadConfig({}, { seedDemo: false }), signingSecret: 'fenqi-simulate', dataDir: 'memory://' };
-const { deps } = await wireWith(handle, config, { clock, notifier: capture.notifier(), log: () => {} });
-const stepMs: Record<string, number> = {};
-const report = await runSimulation(deps, clock, capture, {
-  stepMs, customers: Number(values.customers), months: Number(values.months), seed: Number(values.seed),
-  from: SIMULATION_START, migratePartnersAt: null, concurrency: Number(values.concurrency), database: handle.kind,
+const { report, stepMs } = await simulateInMemory({
+  customers: Number(values.customers), months: Number(values.months), seed: Number(values.seed), concurrency: Number(values.concurrency),
   onStep: (step) => {
     if (step === 'customers') { inStep = true; last = performance.now(); }
     else if (step === null && inStep) { count('(after the last statement)'); byKind.get('(after the last statement)')!.statements--; inStep = false; }
   },
 });
-await handle.close();
 
 const total = [...byKind.values()].reduce((s, t) => ({ statements: s.statements + t.statements, ms: s.ms + t.ms }), { statements: 0, ms: 0 });
 console.log(`customers ${values.customers} × months ${values.months}, seed ${values.seed}, concurrency ${values.concurrency}: customers step ${(stepMs.customers! / 1000).toFixed(1)} s`);

@@ -1,12 +1,6 @@
 import { aroundStatements } from '../support/statement-hook.ts';
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../../src/config.ts';
-import { wireWith } from '../../src/wiring.ts';
-import { ManualClock } from '../../src/app/ports.ts';
-import { NoticeCapture } from '../../src/app/simulate/capture-notices.ts';
-import { runSimulation } from '../../src/app/simulate/run-simulation.ts';
-import { SIMULATION_START } from '../../src/adapters/cli/simulate.ts';
-import { openDatabase } from '../../src/adapters/db/connect.ts';
+import { simulateInMemory } from './simulate-in-memory.ts';
 
 /**
  * Where the simulator's notices step spends its statements and time, by phase:
@@ -85,22 +79,14 @@ aroundStatements(async (run, { text, method, args, runOther }) => {
   try { return await run(); } finally { count(phase, performance.now() - started); }
 });
 
-const handle = await openDatabase({ dataDir: 'memory://' });
-const clock = new ManualClock(new Date(`${SIMULATION_START}T09:00:00+08:00`));
-const capture = new NoticeCapture();
-const config = { ...loadConfig({}, { seedDemo: false }), signingSecret: 'fenqi-simulate', dataDir: 'memory://' };
-const { deps } = await wireWith(handle, config, { clock, notifier: capture.notifier(), log: () => {} });
-const stepMs: Record<string, number> = {};
 const AFTER = '(after the last statement)';
-const report = await runSimulation(deps, clock, capture, {
-  stepMs, customers: Number(values.customers), months: Number(values.months), seed: Number(values.seed),
-  from: SIMULATION_START, migratePartnersAt: null, concurrency: 8, database: handle.kind,
+const { report, stepMs, capture } = await simulateInMemory({
+  customers: Number(values.customers), months: Number(values.months), seed: Number(values.seed), concurrency: 8,
   onStep: (step) => {
     if (step === 'notices') { inStep = true; last = performance.now(); }
     else if (step === null && inStep) { count(AFTER, 0); byPhase.get(AFTER)!.statements--; inStep = false; }
   },
 });
-await handle.close();
 
 const sent = capture.byReference.size;
 const total = [...byPhase.values()].reduce((s, t) => ({ statements: s.statements + t.statements, ms: s.ms + t.ms, dbMs: s.dbMs + t.dbMs }), { statements: 0, ms: 0, dbMs: 0 });
