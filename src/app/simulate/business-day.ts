@@ -113,11 +113,7 @@ async function autoDebitRound(deps: AppDeps): Promise<void> {
   }
   const debited = await deps.db.selectFrom('sandbox_trades').select('out_trade_no').where('status', '=', 'paid')
     .where('paid_at', '>=', began).where('paid_at', '<=', deps.clock.now()).orderBy('paid_at').orderBy('out_trade_no').execute();
-  const raws = [];
-  for (const t of debited) {
-    const raw = await sandbox.notificationFor(t.out_trade_no);
-    if (raw) raws.push(raw);
-  }
+  const raws = (await sandbox.notificationsFor(debited.map((t) => t.out_trade_no))).filter((raw) => raw !== null);
   if (raws.length > 0) await handleNotifications(deps, 'sandbox', raws);
 }
 

@@ -68,8 +68,8 @@ export class RepaymentBatcher {
       // On a server, 2: one batch fills while the other commits. A batch's cost is mostly fixed
       // (five round trips, three statements whatever its size), so fewer batches in flight make
       // bigger ones and less CPU per repayment on both sides: at 32 clients on the shared 2-core
-      // box (BENCHMARKS.md, 2026-11-26 session 6), 8 in flight made batches of 5–7 and 2 of about
-      // 9, with about a third less database CPU per repayment and more repayments per second.
+      // box (BENCHMARKS.md, 2026-11-26 session 6), 8 in flight made batches of about 6 and 2 of
+      // 8–9, with 16–23% less database CPU per repayment and 4–10% more repayments per second.
       maxInFlight,
       // A batch waiting on a customer's lock (the close's, a payment's) must not hold up every
       // other customer: after STALLED_AFTER_MS it stops counting, up to 8 batches in all (the
