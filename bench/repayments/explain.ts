@@ -6,7 +6,12 @@
  * other, timed: wall time, this process's CPU and the CPU of the database backends serving it,
  * per repayment.
  *
- *   npx tsx bench/repayments/explain.ts [--customers 50] [--warm 20] [--posts 1] [--measure 0]
+ * `--analyze` runs ANALYZE after the warm-up, as autovacuum would on a live system.
+ * `--setup-sql` runs once after setup, for A/B runs of a schema change (drop an index, say).
+ * With `--concurrent n` the measured repayments go n at a time (n customers in turn), so the
+ * server's batcher groups them: the per-statement figures are then those of batches of up to n.
+ *
+ *   npx tsx bench/repayments/explain.ts [--customers 50] [--warm 20] [--posts 1] [--measure 0] [--concurrent 1]
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import inspector from 'node:inspector';
@@ -25,7 +30,7 @@ import { setupStore } from './setup.ts';
 
 const { values } = parseArgs({ options: {
   customers: { type: 'string', default: '50' }, warm: { type: 'string', default: '20' }, posts: { type: 'string', default: '1' },
-  measure: { type: 'string', default: '0' }, profile: { type: 'string' }, 'session-sql': { type: 'string' }, plans: { type: 'boolean' },
+  measure: { type: 'string', default: '0' }, concurrent: { type: 'string', default: '1' }, profile: { type: 'string' }, 'session-sql': { type: 'string' }, 'setup-sql': { type: 'string' }, analyze: { type: 'boolean' }, plans: { type: 'boolean' },
 } });
 const url = process.env.FENQI_BENCH_DATABASE_URL ?? DEFAULT_DATABASE_URL;
 const fresh = await openFreshPostgres(url, 4);
@@ -39,7 +44,7 @@ raw.on('connect', (client) => {
   if (Number(values.posts) === 0) return;
   client.on('notice', (n) => { if (explaining) process.stdout.write(`${n.message}\n\n`); });
   void client.query(`load 'auto_explain'; set auto_explain.log_min_duration = 0; set auto_explain.log_analyze = on; set auto_explain.log_buffers = on;
-    set auto_explain.log_nested_statements = on; set auto_explain.log_level = notice; set auto_explain.log_timing = on`);
+    set auto_explain.log_nested_statements = on; set auto_explain.log_level = notice; set auto_explain.log_timing = on; set auto_explain.log_triggers = on`);
 });
 // While measuring: each statement's share of its backend's CPU (clock ticks, so only a sum over many is meaningful) and count.
 let attributing = false;
@@ -67,6 +72,8 @@ const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: preparedP
 const config = { ...loadConfig({}, { seedDemo: false }), signingSecret: 'bench', defaultCreditLineFen: 10_000_000_000 };
 const { deps } = await wireWith({ ...fresh, db }, config, { log: () => {} });
 const targets = await setupStore(deps, Number(values.customers));
+// An experiment's schema change (an index or constraint dropped, a storage parameter), made once the store is set up.
+if (values['setup-sql']) await sql.raw(values['setup-sql']).execute(db);
 const app = await buildServer(deps);
 let n = 0;
 async function post(): Promise<void> {
@@ -76,8 +83,15 @@ async function post(): Promise<void> {
   if (res.statusCode !== 201) throw new Error(`${res.statusCode} ${res.body}`);
 }
 for (let i = 0; i < Number(values.warm); i++) await post();
+// What autovacuum does on a live system as tables grow: planner statistics of the warmed-up tables
+// (a fresh database's tables grow from nothing here faster than autovacuum's one-minute nap).
+if (values.analyze) await sql`analyze`.execute(db);
 explaining = true;
-for (let i = 0; i < Number(values.posts); i++) { process.stdout.write(`==== repayment ${i + 1}\n`); await post(); }
+const together = Math.max(1, Number(values.concurrent));
+for (let i = 0; i < Number(values.posts); i++) {
+  process.stdout.write(`==== repayment${together > 1 ? ` batch of ${together}` : ''} ${i + 1}\n`);
+  await Promise.all(Array.from({ length: together }, () => post()));
+}
 explaining = false;
 if (Number(values.measure) > 0) {
   const pids = [...ourPids];
@@ -90,12 +104,12 @@ if (Number(values.measure) > 0) {
   const pg0 = backendCpu();
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
-  for (let i = 0; i < m; i++) await post();
+  for (let i = 0; i < m; i += together) await Promise.all(Array.from({ length: Math.min(together, m - i) }, () => post()));
   const wall = performance.now() - t0;
   attributing = false;
   if (session) { writeFileSync(values.profile!, JSON.stringify((await postTo('Profiler.stop')).profile)); session.disconnect(); }
   const cpu = process.cpuUsage(cpu0);
-  process.stderr.write(`${m} repayments one after the other, per repayment: wall ${((wall / m) * 1000).toFixed(0)} µs, this process's CPU ${((cpu.user + cpu.system) / m).toFixed(0)} µs, `
+  process.stderr.write(`${m} repayments ${together === 1 ? 'one after the other' : `${together} at a time`}, per repayment: wall ${((wall / m) * 1000).toFixed(0)} µs, this process's CPU ${((cpu.user + cpu.system) / m).toFixed(0)} µs, `
     + `database CPU ${((backendCpu() - pg0) / m).toFixed(0)} µs (${pids.length} backends)\n`);
   for (const [label, e] of [...byStatement].sort((a, b) => b[1].cpuUs - a[1].cpuUs)) {
     process.stderr.write(`  ${(e.count / m).toFixed(2)}/repayment  ${(e.cpuUs / m).toFixed(0).padStart(5)} µs  ${label}\n`);

@@ -5,6 +5,7 @@ import { outstandingTotal } from '../../core/servicing/installment-state.ts';
 import type { BusinessDate } from '../../core/calendar/business-date.ts';
 import type { Fen } from '../../core/money/fen.ts';
 import type { Tx } from './tx.ts';
+import { stableList } from './list-params.ts';
 import type { CreditLinesTable, InstallmentsTable, PlansTable } from './schema.ts';
 import type { RawBuilder, Selectable } from 'kysely';
 
@@ -41,7 +42,7 @@ export async function lockCustomers(tx: Tx, customerIds: readonly string[]): Pro
 export function lockCustomersQuery(customerIds: readonly string[], first?: RawBuilder<unknown>): RawBuilder<CreditLineRow> {
   const ids = [...new Set(customerIds)].sort();
   return sql<CreditLineRow>`
-    select * from credit_lines where customer_id = any(${ids}::uuid[]) ${first ? sql`and (${first}) is not null` : sql``}
+    select * from credit_lines where customer_id = any(${stableList(ids, 'uuid')}) ${first ? sql`and (${first}) is not null` : sql``}
     order by customer_id for update`;
 }
 
@@ -142,7 +143,7 @@ export function installmentDeltasWrite(deltas: readonly InstallmentDelta[], on: 
       from jsonb_array_elements(${rows}::jsonb) as r
     ) as v
     where inst.customer_id = v.c and inst.plan_id = v.pl and inst.number = v.n
-      and inst.customer_id = any(${customers}::uuid[])`;
+      and inst.customer_id = any(${stableList(customers, 'uuid')})`;
 }
 
 /** A credit line change: principal repaid releases `used`, an overpayment adds to the credit balance. */
@@ -154,7 +155,7 @@ export function creditLinesWrite(changes: readonly CreditLineChange[], at: Date)
   return sql`
     update credit_lines as c set used_fen = c.used_fen + v.u, credit_balance_fen = c.credit_balance_fen + v.b, updated_at = ${at}::timestamptz
     from (select (r->>0)::uuid as id, (r->>1)::bigint as u, (r->>2)::bigint as b from jsonb_array_elements(${JSON.stringify(rows)}::jsonb) as r) as v
-    where c.customer_id = v.id and c.customer_id = any(${rows.map((r) => r[0])}::uuid[])`;
+    where c.customer_id = v.id and c.customer_id = any(${stableList(rows.map((r) => String(r[0])), 'uuid')})`;
 }
 
 /** Plans of many customers marked paid off, as one UPDATE fragment. */
@@ -162,7 +163,7 @@ export function paidOffPlansWrite(plans: readonly { customerId: string; planId: 
   const rows = JSON.stringify(plans.map((p) => [p.customerId, p.planId]));
   return sql`
     update plans set status = 'paid_off', closed_on = ${on}::date, updated_at = ${at}::timestamptz
-    where customer_id = any(${plans.map((p) => p.customerId)}::uuid[])
+    where customer_id = any(${stableList(plans.map((p) => p.customerId), 'uuid')})
       and (customer_id, id) in (select (r->>0)::uuid, (r->>1)::uuid from jsonb_array_elements(${rows}::jsonb) as r)`;
 }
 

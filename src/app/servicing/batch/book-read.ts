@@ -1,6 +1,7 @@
 import { sql, type RawBuilder } from 'kysely';
 import { installmentTuplesOfP, openPlansByCustomer, type OpenPlan, type OpenPlanRow } from '../../../adapters/db/plan-store.ts';
 import { IN_FLIGHT } from '../../../core/payments/payment-status.ts';
+import { stableList } from '../../../adapters/db/list-params.ts';
 
 /** What the read says per customer besides the plans: the daily close's marks, gateway payments in flight. */
 export interface CustomerMarks {
@@ -57,15 +58,8 @@ export function bookReadQuery(customerIds: readonly string[], sessions: { tokenH
     order by c.id, o.created_at, o.id`;
 }
 
-/**
- * A list of ids as a row source whose row estimate does not depend on the parameter's value:
- * `unnest($1::uuid[])` is estimated from the array itself when PostgreSQL plans a prepared
- * statement for its values (a custom plan) but as 10 rows in the generic plan, so the custom
- * plan of a batch under 10 customers always looks cheaper and the statement was planned again
- * on every execution (0.3–0.5 ms of database CPU per batch here). Through ARRAY(subquery) both
- * plans see 10 rows, and after five executions PostgreSQL keeps the generic one.
- */
-const idsSource = (ids: readonly string[]): RawBuilder<{ id: string }> => sql`unnest(array(select unnest(${ids}::uuid[])))`;
+/** A list of ids as a row source whose estimate does not depend on the list (list-params.ts). */
+const idsSource = (ids: readonly string[]): RawBuilder<{ id: string }> => sql`unnest(${stableList(ids, 'uuid')})`;
 
 export function parseBookRead(rows: readonly BookRow[]): BookRead {
   const marks = new Map<string, CustomerMarks>();

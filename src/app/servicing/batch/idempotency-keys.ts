@@ -2,6 +2,7 @@ import { sql, type RawBuilder } from 'kysely';
 import type { StoredResponse } from '../../../adapters/db/idempotency.ts';
 import type { Tx } from '../../../adapters/db/tx.ts';
 import type { Idempotency } from '../../execute.ts';
+import { stableList } from '../../../adapters/db/list-params.ts';
 
 /** What the database already held for a key this batch could not claim. */
 export interface HeldKey { fingerprint: string; response: StoredResponse }
@@ -63,4 +64,4 @@ export function settleKeysWrites(done: readonly (Idempotency & { response: Store
  * key, never join against a scan of it.
  */
 const byKey = (keys: readonly { scope: string; key: string }[]) =>
-  sql`k.scope = any(${[...new Set(keys.map((k) => k.scope))]}::text[]) and k.key = any(${[...new Set(keys.map((k) => k.key))]}::text[])`;
+  sql`k.scope = any(${stableList([...new Set(keys.map((k) => k.scope))], 'text')}) and k.key = any(${stableList([...new Set(keys.map((k) => k.key))], 'text')})`;

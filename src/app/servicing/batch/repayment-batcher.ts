@@ -30,7 +30,7 @@ export interface BatcherOptions {
   respond: (value: PostedRepayment) => StoredResponse;
   /** Most requests in one transaction. */
   maxBatch?: number;
-  /** Batches in flight at once: one fills while the other commits. PGlite runs one transaction at a time, so 1 there. */
+  /** Batches in flight at once (1: the next batch fills while this one runs), before any has stalled. */
   maxInFlight?: number;
   /** Batches in flight at once when some have been in flight longer than STALLED_AFTER_MS (waiting on a lock). */
   maxInFlightStalled?: number;
@@ -61,15 +61,17 @@ export class RepaymentBatcher {
   private readonly batcher: NaturalBatcher<RepaymentRequest, Executed<PostedRepayment>>;
 
   constructor(deps: AppDeps, options: BatcherOptions) {
-    const maxInFlight = deps.dbKind === 'pglite' ? 1 : options.maxInFlight ?? 2;
+    const maxInFlight = deps.dbKind === 'pglite' ? 1 : options.maxInFlight ?? 1;
     this.batcher = new NaturalBatcher((requests) => runBatch(deps, requests, options.respond), {
       maxBatch: options.maxBatch ?? 64,
-      // PGlite runs one transaction at a time: a second batch in flight would only wait, smaller.
-      // On a server, 2: one batch fills while the other commits. A batch's cost is mostly fixed
-      // (five round trips, three statements whatever its size), so fewer batches in flight make
-      // bigger ones and less CPU per repayment on both sides: at 32 clients on the shared 2-core
-      // box (BENCHMARKS.md, 2026-11-26 session 6), 8 in flight made batches of about 6 and 2 of
-      // 8–9, with 16–23% less database CPU per repayment and 4–10% more repayments per second.
+      // One batch in flight, on PGlite (it runs one transaction at a time: a second batch would
+      // only wait, smaller) and on a server alike: the next batch fills while this one runs. A
+      // batch's cost is mostly fixed (five round trips, three statements whatever its size), so
+      // fewer batches in flight make bigger ones and less CPU per repayment on both sides. On
+      // the shared 2-core box (BENCHMARKS.md, session 6 and 7): 8 in flight made batches of
+      // about 6, 2 of 8–9 and 1 of 16 at 32 clients; 1 against 2 gave 3–32% more repayments per
+      // second in 6 of 7 alternating rounds (one 3% less), 9% more at 8 clients, and less
+      // database CPU per repayment. A batch stuck on a lock is what `stalled` below is for.
       maxInFlight,
       // A batch waiting on a customer's lock (the close's, a payment's) must not hold up every
       // other customer: after STALLED_AFTER_MS it stops counting, up to 8 batches in all (the
