@@ -12,6 +12,7 @@
  * server's batcher groups them: the per-statement figures are then those of batches of up to n.
  *
  *   npx tsx bench/repayments/explain.ts [--customers 50] [--warm 20] [--posts 1] [--measure 0] [--concurrent 1]
+ *       [--analyze] [--setup-sql SQL] [--session-sql SQL] [--plans] [--profile FILE]
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import inspector from 'node:inspector';
@@ -82,6 +83,8 @@ async function post(): Promise<void> {
     payload: { kind: 'amount', planId: t.planId, amount: '0.01' } });
   if (res.statusCode !== 201) throw new Error(`${res.statusCode} ${res.body}`);
 }
+/** k repayments at once (k customers in turn): the server's batcher groups them. */
+const postTogether = (k: number) => Promise.all(Array.from({ length: k }, () => post()));
 for (let i = 0; i < Number(values.warm); i++) await post();
 // What autovacuum does on a live system as tables grow: planner statistics of the warmed-up tables
 // (a fresh database's tables grow from nothing here faster than autovacuum's one-minute nap).
@@ -90,7 +93,7 @@ explaining = true;
 const together = Math.max(1, Number(values.concurrent));
 for (let i = 0; i < Number(values.posts); i++) {
   process.stdout.write(`==== repayment${together > 1 ? ` batch of ${together}` : ''} ${i + 1}\n`);
-  await Promise.all(Array.from({ length: together }, () => post()));
+  await postTogether(together);
 }
 explaining = false;
 if (Number(values.measure) > 0) {
@@ -104,7 +107,7 @@ if (Number(values.measure) > 0) {
   const pg0 = backendCpu();
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
-  for (let i = 0; i < m; i += together) await Promise.all(Array.from({ length: Math.min(together, m - i) }, () => post()));
+  for (let i = 0; i < m; i += together) await postTogether(Math.min(together, m - i));
   const wall = performance.now() - t0;
   attributing = false;
   if (session) { writeFileSync(values.profile!, JSON.stringify((await postTo('Profiler.stop')).profile)); session.disconnect(); }
