@@ -69,9 +69,10 @@ export class RepaymentBatcher {
       // batch's cost is mostly fixed (five round trips, three statements whatever its size), so
       // fewer batches in flight make bigger ones and less CPU per repayment on both sides. On
       // the shared 2-core box (BENCHMARKS.md, session 6 and 7): 8 in flight made batches of
-      // about 6, 2 of 8–9 and 1 of 16 at 32 clients; 1 against 2 gave 3–32% more repayments per
-      // second in 6 of 7 alternating rounds (one 3% less), 9% more at 8 clients, and less
-      // database CPU per repayment. A batch stuck on a lock is what `stalled` below is for.
+      // about 6, 2 of 8–9 and 1 of 16 at 32 clients; 1 against 2 was ahead in 5 of 7
+      // alternating rounds at 32 clients (+3% to +32%; two rounds 3% and 10% behind), in 3 of 4
+      // at 8, and used less database CPU per repayment in 6 of 7 rounds at 32 (equal in one).
+      // A batch stuck on a lock is what `stalled` below is for.
       maxInFlight,
       // A batch waiting on a customer's lock (the close's, a payment's) must not hold up every
       // other customer: after STALLED_AFTER_MS it stops counting, up to 8 batches in all (the
