@@ -20,6 +20,7 @@ import { parseArgs } from 'node:util';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { buildServer } from '../../src/adapters/http/server.ts';
+import { pipelinedPool } from '../../src/adapters/db/pipelined-pool.ts';
 import { preparedPool } from '../../src/adapters/db/prepared-pool.ts';
 import { DATE_OID, INT8_OID, parseDate, parseInt8 } from '../../src/adapters/db/type-parsers.ts';
 import type { Database } from '../../src/adapters/db/schema.ts';
@@ -40,7 +41,9 @@ const u = new URL(url);
 u.pathname = `/${name}`;
 let explaining = false;
 const types = { getTypeParser: (oid: number, format?: 'text' | 'binary') => (oid === INT8_OID ? parseInt8 : oid === DATE_OID ? parseDate : pg.types.getTypeParser(oid, format)) };
-const raw = new pg.Pool({ connectionString: u.toString(), max: 4, idleTimeoutMillis: 0, types: types as pg.CustomTypesConfig });
+// Pipelined as the app's pool is (connect.ts), unless FENQI_PG_PIPELINE=0, for A/B runs.
+const pipeline = process.env.FENQI_PG_PIPELINE !== '0';
+const raw = new pg.Pool({ connectionString: u.toString(), max: 4, idleTimeoutMillis: 0, types: types as pg.CustomTypesConfig, pipeline });
 raw.on('connect', (client) => {
   if (Number(values.posts) === 0) return;
   client.on('notice', (n) => { if (explaining) process.stdout.write(`${n.message}\n\n`); });
@@ -69,7 +72,7 @@ raw.on('connect', (client) => {
     }
   };
 });
-const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: preparedPool(raw) }) });
+const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: pipelinedPool(preparedPool(raw)) }) });
 const config = { ...loadConfig({}, { seedDemo: false }), signingSecret: 'bench', defaultCreditLineFen: 10_000_000_000 };
 const { deps } = await wireWith({ ...fresh, db }, config, { log: () => {} });
 const targets = await setupStore(deps, Number(values.customers));

@@ -3,11 +3,13 @@
  * each posting repayments back to back over keep-alive for `seconds`, every request with
  * its own Idempotency-Key. Prints one JSON line: count, errors, latency percentiles, CPU used.
  */
+import { readFileSync } from 'node:fs';
 import { Agent, request } from 'undici';
 
 interface Job { url: string; clients: number; seconds: number; targets: { token: string; planId: string }[]; label: string }
 
-const job = JSON.parse(process.argv[2]!) as Job;
+// The job comes on stdin: with thousands of customers' tokens it outgrows one argument (E2BIG).
+const job = JSON.parse(readFileSync(0, 'utf8')) as Job;
 const agent = new Agent({ connections: job.clients, pipelining: 1, keepAliveTimeout: 30_000 });
 const latencies: number[] = [];
 let errors = 0;

@@ -63,7 +63,8 @@ interface LoadResult { count: number; errors: number; firstError: string; p50: n
 function runLoad(serverUrl: string, clients: number, targets: BenchTarget[], label: string): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
     const job = JSON.stringify({ url: serverUrl, clients, seconds, targets: targets.map(({ token, planId }) => ({ token, planId })), label });
-    const child = spawn(process.execPath, ['--import', 'tsx', LOAD, job], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', LOAD], { stdio: ['pipe', 'pipe', 'inherit'] });
+    child.stdin.end(job);
     let out = '';
     child.stdout.on('data', (d) => { out += d; });
     child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').at(-1)!)) : reject(new Error(`load exited ${code}`))));

@@ -6,6 +6,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { ACCOUNTS } from '../../core/ledger/accounts.ts';
 import { migrationProvider } from './migrations/index.ts';
 import { PGliteDialect } from './pglite-dialect.ts';
+import { pipelinedPool } from './pipelined-pool.ts';
 import { preparedPool } from './prepared-pool.ts';
 import { DATE_OID, INT8_OID, parseDate, parseInt8 } from './type-parsers.ts';
 import type { Database } from './schema.ts';
@@ -47,10 +48,13 @@ function openServer(url: string, poolSize: number): DatabaseHandle {
       return pg.types.getTypeParser(oid, format);
     },
   };
-  const raw = new pg.Pool({ connectionString: url, max: poolSize, types: types as pg.CustomTypesConfig });
+  // pipeline: queries go out without waiting for the answer before (pipelined-pool.ts uses it to
+  // send BEGIN and a transaction's last write ahead); FENQI_PG_PIPELINE=0 turns it off.
+  const pipeline = process.env.FENQI_PG_PIPELINE !== '0';
+  const raw = new pg.Pool({ connectionString: url, max: poolSize, types: types as pg.CustomTypesConfig, pipeline });
   // An idle connection the server closes (restart, a dropped test database) must not crash the process.
   raw.on('error', () => {});
-  const pool = process.env.FENQI_PG_PREPARED === '0' ? raw : preparedPool(raw);
+  const pool = pipelinedPool(process.env.FENQI_PG_PREPARED === '0' ? raw : preparedPool(raw));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), ...queryLog() });
   return { db, kind: 'postgres', location: redactUrl(url), close: () => db.destroy() };
 }

@@ -9,6 +9,7 @@ import {
   type CreditLineChange, type CreditLineRow,
 } from '../../../adapters/db/plan-store.ts';
 import { journalWrites, type PostContext } from '../../../adapters/db/ledger-store.ts';
+import { THEN_COMMIT } from '../../../adapters/db/pipelined-pool.ts';
 import type { JournalEntry } from '../../../core/ledger/journal.ts';
 import { sql, type RawBuilder } from 'kysely';
 import type { Actor, TxContext } from '../../context.ts';
@@ -141,10 +142,16 @@ export class RepaymentPosting {
     return decide(this.w.ctx, book, job, this.w);
   }
   /** Writes every posted repayment, with `extra` writes of the caller (idempotency responses), in one statement. */
-  async write(extra: readonly RawBuilder<unknown>[] = []): Promise<void> {
+  /**
+   * `lastBeforeCommit`: the caller's transaction sends nothing after this but COMMIT (or
+   * ROLLBACK), so on a PostgreSQL server the write goes out with the COMMIT behind it, one
+   * round trip for both (THEN_COMMIT); its error, if any, is then thrown by the COMMIT.
+   */
+  async write(extra: readonly RawBuilder<unknown>[] = [], { lastBeforeCommit = false } = {}): Promise<void> {
     if (this.w.empty && extra.length === 0) return;
     const { tx, deps, at } = this.w.ctx;
-    await oneStatement([...this.w.writes(), repaymentNoticesWrite(deps, at, this.w.notices), ...extra]).execute(tx);
+    const statement = oneStatement([...this.w.writes(), repaymentNoticesWrite(deps, at, this.w.notices), ...extra]);
+    await (lastBeforeCommit ? sql`${sql.raw(THEN_COMMIT)} ${statement}` : statement).execute(tx);
   }
 }
 

@@ -90,10 +90,12 @@ export class RepaymentBatcher {
 
 /**
  * One transaction for a list of requests; returns each request's outcome in order, in the
- * shape execute() gives a single use case. Five round trips whatever the batch size: BEGIN,
+ * shape execute() gives a single use case. Five statements whatever the batch size: BEGIN,
  * claim keys + lock customers, read the books (plans, close marks, payments in flight, the
  * business date, sessions to check), write everything (with the stored responses and the
- * notices), COMMIT; more only when a key was held elsewhere or the close is behind.
+ * notices), COMMIT; more only when a key was held elsewhere or the close is behind. On a
+ * PostgreSQL server they take three round trips: BEGIN travels with the claim, and the write
+ * with COMMIT (pipelined-pool.ts).
  */
 export async function runBatch(
   deps: AppDeps, requests: readonly RepaymentRequest[], respond: (value: PostedRepayment) => StoredResponse,
@@ -139,7 +141,8 @@ export async function runBatch(
     });
     for (const i of leaders) post(i);
     const released = [...keys.entries()].filter(([k]) => !held.has(k) && !done.has(k)).map(([, idem]) => idem);
-    await posting.write(keys.size > 0 ? settleKeysWrites([...done.values()], released) : []);
+    // Nothing follows but COMMIT: the write travels with it.
+    await posting.write(keys.size > 0 ? settleKeysWrites([...done.values()], released) : [], { lastBeforeCommit: true });
     return out;
   });
 }
