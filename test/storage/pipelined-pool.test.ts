@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { sql, type Kysely } from 'kysely';
 import pg from 'pg';
 import type { DatabaseHandle } from '../../src/adapters/db/connect.ts';
-import { THEN_COMMIT } from '../../src/adapters/db/pipelined-pool.ts';
+import { pipelinedPool, THEN_COMMIT } from '../../src/adapters/db/pipelined-pool.ts';
 import { runTx } from '../../src/adapters/db/tx.ts';
 import { testDatabases } from '../support/db.ts';
 
@@ -87,6 +87,26 @@ for (const target of testDatabases()) {
         assert.equal((await sql<{ note: string }>`select note from pipe_t where id = 1`.execute(db)).rows[0]!.note, 'pipelined');
       } finally {
         await holder.end();
+      }
+    });
+
+    it('does not hand a broken-off statement\'s error to the client\'s next user (PostgreSQL)', { skip: target.name !== 'postgres' && 'pipelining is a PostgreSQL-server feature' }, async () => {
+      const url = new URL(process.env.FENQI_TEST_DATABASE_URL!);
+      url.pathname = `/${(await sql<{ db: string }>`select current_database() as db`.execute(db)).rows[0]!.db}`;
+      const pool = pipelinedPool(new pg.Pool({ connectionString: url.toString(), max: 1, pipeline: true }));
+      try {
+        const first = await pool.connect();
+        await first.query(`${THEN_COMMIT} select 1 / 0`); // sent ahead; fails; nobody sends COMMIT
+        first.release();
+        const second = await pool.connect();
+        try {
+          assert.equal(second, first, 'the pool of one hands back the same client');
+          assert.equal((await second.query('select 2 as n')).rows[0].n, 2);
+        } finally {
+          second.release();
+        }
+      } finally {
+        await pool.end();
       }
     });
   });

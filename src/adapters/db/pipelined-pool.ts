@@ -32,21 +32,22 @@ const NOT_YET: Pick<pg.QueryResult, 'command' | 'rowCount' | 'rows' | 'fields'> 
  * transaction`, and is left alone).
  */
 export function pipelinedPool(pool: pg.Pool): pg.Pool {
-  const wrapClient = (client: pg.PoolClient): void => {
+  /** Per client: the outcome of what was sent ahead and not yet awaited by anyone. */
+  const ahead = new WeakMap<pg.PoolClient, { earlier?: Promise<Outcome> }>();
+  const wrapClient = (client: pg.PoolClient, state: { earlier?: Promise<Outcome> }): void => {
     const query = client.query.bind(client) as (text: unknown, values?: unknown) => Promise<pg.QueryResult>;
-    let earlier: Promise<Outcome> | undefined;
     (client as unknown as { query: unknown }).query = (text: unknown, values?: unknown, ...rest: unknown[]) => {
       if (typeof text !== 'string' || rest.length > 0) return (query as (...a: unknown[]) => unknown)(text, values, ...rest);
       const sent = query(text, values);
       // Its answer may arrive in the same read as an earlier one's, before anyone awaits it.
       sent.catch(() => {});
-      const before = earlier;
+      const before = state.earlier;
       if (text === 'begin' || text.startsWith(THEN_COMMIT)) {
         const own = outcomeOf(sent);
-        earlier = before ? Promise.all([before, own]).then(([a, b]) => (a.error !== undefined ? a : b)) : own;
+        state.earlier = before ? Promise.all([before, own]).then(([a, b]) => (a.error !== undefined ? a : b)) : own;
         return Promise.resolve(NOT_YET);
       }
-      earlier = undefined;
+      state.earlier = undefined;
       if (!before) return sent;
       return before.then(async (previous) => {
         if (previous.error !== undefined && !/^rollback$/i.test(text)) {
@@ -58,10 +59,14 @@ export function pipelinedPool(pool: pg.Pool): pg.Pool {
     };
   };
   const connect = pool.connect.bind(pool) as () => Promise<pg.PoolClient>;
-  const wrapped = new WeakSet<pg.PoolClient>();
   (pool as unknown as { connect: unknown }).connect = async () => {
     const client = await connect();
-    if ((client as unknown as { pipeline?: boolean }).pipeline && !wrapped.has(client)) { wrapClient(client); wrapped.add(client); }
+    if (!(client as unknown as { pipeline?: boolean }).pipeline) return client;
+    let state = ahead.get(client);
+    if (!state) { state = {}; ahead.set(client, state); wrapClient(client, state); }
+    // A transaction ends with COMMIT or ROLLBACK, which settle what was sent ahead; one that
+    // broke off without either must not hand its outcome to the client's next user.
+    state.earlier = undefined;
     return client;
   };
   return pool;

@@ -141,11 +141,12 @@ export class RepaymentPosting {
     }
     return decide(this.w.ctx, book, job, this.w);
   }
-  /** Writes every posted repayment, with `extra` writes of the caller (idempotency responses), in one statement. */
   /**
-   * `lastBeforeCommit`: the caller's transaction sends nothing after this but COMMIT (or
-   * ROLLBACK), so on a PostgreSQL server the write goes out with the COMMIT behind it, one
-   * round trip for both (THEN_COMMIT); its error, if any, is then thrown by the COMMIT.
+   * Writes every posted repayment, with `extra` writes of the caller (idempotency responses),
+   * in one statement. `lastBeforeCommit`: the caller's transaction sends nothing after this
+   * but COMMIT (or ROLLBACK), so on a PostgreSQL server the write goes out with the COMMIT
+   * behind it, one round trip for both (THEN_COMMIT); its error, if any, is then thrown by
+   * the COMMIT.
    */
   async write(extra: readonly RawBuilder<unknown>[] = [], { lastBeforeCommit = false } = {}): Promise<void> {
     if (this.w.empty && extra.length === 0) return;
