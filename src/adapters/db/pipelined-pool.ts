@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { onEachCheckout } from './pool-checkout.ts';
 
 /**
  * Starts a statement with this comment to send it without waiting for its answer: the
@@ -58,16 +59,11 @@ export function pipelinedPool(pool: pg.Pool): pg.Pool {
       });
     };
   };
-  const connect = pool.connect.bind(pool) as () => Promise<pg.PoolClient>;
-  (pool as unknown as { connect: unknown }).connect = async () => {
-    const client = await connect();
-    if (!(client as unknown as { pipeline?: boolean }).pipeline) return client;
-    let state = ahead.get(client);
-    if (!state) { state = {}; ahead.set(client, state); wrapClient(client, state); }
+  return onEachCheckout(pool, (client, first) => {
+    if (!(client as unknown as { pipeline?: boolean }).pipeline) return;
+    if (first) { ahead.set(client, {}); wrapClient(client, ahead.get(client)!); }
     // A transaction ends with COMMIT or ROLLBACK, which settle what was sent ahead; one that
     // broke off without either must not hand its outcome to the client's next user.
-    state.earlier = undefined;
-    return client;
-  };
-  return pool;
+    ahead.get(client)!.earlier = undefined;
+  });
 }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
+import { onEachCheckout } from './pool-checkout.ts';
 
 /**
  * Wraps a pg Pool so every parameterised query runs as a named prepared statement: the
@@ -18,20 +19,12 @@ export function preparedPool(pool: pg.Pool): pg.Pool {
     }
     return name;
   };
-  const wrapClient = (client: pg.PoolClient): pg.PoolClient => {
+  const wrapClient = (client: pg.PoolClient): void => {
     const query = client.query.bind(client) as (...args: unknown[]) => unknown;
     (client as unknown as { query: unknown }).query = (text: unknown, values?: unknown[], ...rest: unknown[]) => {
       if (typeof text === 'string' && Array.isArray(values) && values.length > 0) return query({ name: nameOf(text), text, values }, ...rest);
       return query(text, values, ...rest);
     };
-    return client;
   };
-  const connect = pool.connect.bind(pool) as () => Promise<pg.PoolClient>;
-  const wrapped = new WeakSet<pg.PoolClient>();
-  (pool as unknown as { connect: unknown }).connect = async () => {
-    const client = await connect();
-    if (!wrapped.has(client)) { wrapClient(client); wrapped.add(client); }
-    return client;
-  };
-  return pool;
+  return onEachCheckout(pool, (client, first) => { if (first) wrapClient(client); });
 }
