@@ -3,6 +3,7 @@ import { domainError, type DomainError } from '../../core/errors.ts';
 import { err, ok, type Result } from '../../core/result.ts';
 import { outTradeNoOf } from '../../core/payments/payment-status.ts';
 import { lockCustomersQuery } from '../../adapters/db/plan-store.ts';
+import { inOneTrip } from '../../adapters/db/one-trip.ts';
 import { auditRow, auditRows, type AuditRow } from '../audit.ts';
 import type { Actor, TxContext } from '../context.ts';
 import { bookReadQuery, parseBookRead } from '../servicing/batch/book-read.ts';
@@ -39,8 +40,10 @@ export async function createPayments(ctx: BatchTxContext, items: readonly Paymen
   const books = new Map<string, CustomerBook>();
   const inFlight = new Map<string, { id: string; plan_ids: unknown }[]>();
   if (ids.length > 0) {
-    const lines = (await lockCustomersQuery(ids).execute(tx)).rows;
-    const read = parseBookRead((await bookReadQuery(ids).execute(tx)).rows);
+    // The read goes out behind the lock and runs once the lock is held (one round trip).
+    const [locked, booksRead] = await inOneTrip(tx, lockCustomersQuery(ids), bookReadQuery(ids));
+    const lines = locked.rows;
+    const read = parseBookRead(booksRead.rows);
     for (const line of lines) {
       books.set(line.customer_id, { line, plans: read.plans.get(line.customer_id) ?? [] });
       inFlight.set(line.customer_id, (read.marks.get(line.customer_id)?.payments_in_flight ?? []).map(([id, planIds]) => ({ id, plan_ids: planIds })));

@@ -29,6 +29,7 @@ import { bookReadQuery, parseBookRead, type CustomerMarks } from './book-read.ts
 import { clashingPayment, paymentInFlight } from '../../payments/in-flight-clash.ts';
 import { shanghaiDateOf } from '../../../core/calendar/shanghai.ts';
 import { isUuid } from '../../../core/ids.ts';
+import { inOneTrip } from '../../../adapters/db/one-trip.ts';
 
 /**
  * One repayment to post, and who asked for it (each has its own audit record). A customer's
@@ -85,30 +86,35 @@ export class RepaymentPosting {
    * Locks the customers and reads their books: lock order customer → plans → installments.
    * The read is a statement of its own, after the lock: it takes its snapshot once the locks
    * are held, so under READ COMMITTED it shows what the previous holder of a lock committed.
+   * It is sent behind the lock without waiting for the lock's answer (inOneTrip), which does
+   * not change when it runs.
    * With `claims`, the lock statement first claims those idempotency keys, before it takes any
    * customer lock; `held` then has what is stored under each key it could not claim (read by
    * a third statement, only then). The read (book-read.ts) also brings the close marks, the
-   * payments in flight and, when the caller has none, the business date: one round trip.
+   * payments in flight and, when the caller has none, the business date. On a PostgreSQL
+   * server BEGIN, the lock and the read share one round trip.
    */
   static async open(
     ctx: OpeningContext, customerIds: readonly string[], claims: readonly Idempotency[] = [], sessionTokenHashes: readonly string[] = [],
   ): Promise<{ posting: RepaymentPosting; held: Map<string, HeldKey> }> {
     const { tx } = ctx;
     const ids = customerIds.filter(isUuid);
-    let lines: CreditLineRow[];
-    let held = new Map<string, HeldKey>();
-    if (claims.length === 0) {
-      lines = (await lockCustomersQuery(ids).execute(tx)).rows;
-    } else {
-      const { rows } = await sql<Partial<CreditLineRow> & { claimed: [string, string][] }>`
+    type LockRow = Partial<CreditLineRow> & { claimed?: [string, string][] };
+    const lock: RawBuilder<LockRow> = claims.length === 0 ? lockCustomersQuery(ids) : sql<LockRow>`
         with claim as (${claimKeysWrite(claims, ctx.at)}), line as (${lockCustomersQuery(ids, sql`select count(*) from claim`)})
         select c.claimed, l.* from (select coalesce(json_agg(json_build_array(scope, key)), '[]'::json) as claimed from claim) as c
-        left join line as l on true order by l.customer_id`.execute(tx);
-      lines = rows.filter((r) => r.customer_id != null).map(({ claimed: _c, ...line }) => line as CreditLineRow);
-      const claimed = new Set(rows[0]!.claimed.map(([scope, key]) => keyOf({ scope, key })));
+        left join line as l on true order by l.customer_id`;
+    // The read goes out behind the lock (one round trip) and runs once the lock is held.
+    const [locked, booksRead] = await inOneTrip(tx, lock, bookReadQuery(ids, { tokenHashes: sessionTokenHashes, now: ctx.at }));
+    // With claims, the statement's first row carries the claimed keys, and a customer-less row
+    // stands for "no credit line locked".
+    const lines = locked.rows.filter((r) => r.customer_id != null).map(({ claimed: _c, ...line }) => line as CreditLineRow);
+    let held = new Map<string, HeldKey>();
+    if (claims.length > 0) {
+      const claimed = new Set(locked.rows[0]!.claimed!.map(([scope, key]) => keyOf({ scope, key })));
       if (claimed.size < claims.length) held = await readHeldKeys(tx, claims.filter((c) => !claimed.has(keyOf(c))));
     }
-    const read = parseBookRead((await bookReadQuery(ids, { tokenHashes: sessionTokenHashes, now: ctx.at }).execute(tx)).rows);
+    const read = parseBookRead(booksRead.rows);
     // The date the batch decides on: the caller's, or the one read with the books (the business calendar's rule).
     const businessDate = ctx.businessDate ?? read.businessDate ?? shanghaiDateOf(ctx.at);
     const batchCtx: BatchContext = { ...ctx, businessDate };

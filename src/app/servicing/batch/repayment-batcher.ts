@@ -66,7 +66,7 @@ export class RepaymentBatcher {
       maxBatch: options.maxBatch ?? 64,
       // One batch in flight, on PGlite (it runs one transaction at a time: a second batch would
       // only wait, smaller) and on a server alike: the next batch fills while this one runs. A
-      // batch's cost is mostly fixed (five round trips, three statements whatever its size), so
+      // batch's cost is mostly fixed (five statements whatever its size), so
       // fewer batches in flight make bigger ones and less CPU per repayment on both sides. On
       // the shared 2-core box (BENCHMARKS.md, session 6 and 7): 8 in flight made batches of
       // about 6, 2 of 8–9 and 1 of 16 at 32 clients; 1 against 2 was ahead in 5 of 7
@@ -94,8 +94,8 @@ export class RepaymentBatcher {
  * claim keys + lock customers, read the books (plans, close marks, payments in flight, the
  * business date, sessions to check), write everything (with the stored responses and the
  * notices), COMMIT; more only when a key was held elsewhere or the close is behind. On a
- * PostgreSQL server they take three round trips: BEGIN travels with the claim, and the write
- * with COMMIT (pipelined-pool.ts).
+ * PostgreSQL server they take two round trips: BEGIN, the claim and the read travel together
+ * (pipelined-pool.ts, inOneTrip), and the write with COMMIT.
  */
 export async function runBatch(
   deps: AppDeps, requests: readonly RepaymentRequest[], respond: (value: PostedRepayment) => StoredResponse,
